@@ -1,0 +1,162 @@
+// Chooses the tfjs backend by what works here: WebGPU (when bundled) → WebGL → WASM → CPU.
+// A software-emulated GPU (SwiftShader, llvmpipe) does not count: on a machine without a GPU
+// it trained 2–3× slower than wasm at 16-bit precision (lessons.md, Traps), so it loses to wasm
+// unless the page asks for it with ?backend=webgl. Works in a window and in a worker.
+import {assetURL} from "../assets.js";
+import {tf} from "./tfjs.js";
+import {numericsRoute} from "./numerics.js";
+
+export type BackendName = "webgpu" | "webgl" | "wasm" | "cpu";
+export const BACKEND_NAMES: readonly BackendName[] = ["webgpu", "webgl", "wasm", "cpu"];
+
+export interface BackendChoice {
+  /** The tfjs backend in use. */
+  name: BackendName;
+  /** What to show on the page, e.g. "WebAssembly (SIMD)". */
+  label: string;
+  /** Why this is not the first choice (a fallback, an override), in words for the page. */
+  note?: string;
+  /** Kernels rerouted for correctness or speed on this backend (see ./numerics.ts). */
+  routes: string[];
+}
+
+export interface BackendOptions {
+  /** Try this backend first; defaults to `?backend=` in the page address. */
+  preferred?: BackendName;
+  /** Folder (ending in "/") holding the tfjs-backend-wasm .wasm files; defaults to the site's. */
+  wasmPaths?: string;
+}
+
+/** The `?backend=` override in an address's query string, if it names a backend. */
+export function backendFromSearch(search: string | undefined): BackendName | undefined {
+  const asked = new URLSearchParams(search ?? "").get("backend");
+  return BACKEND_NAMES.find((name) => name === asked);
+}
+
+let current: {key: string; choice: Promise<BackendChoice>} | undefined;
+
+/** Selects and readies a backend once per page or worker (again only if the preference changes). */
+export function initBackend(options: BackendOptions = {}): Promise<BackendChoice> {
+  const preferred = options.preferred ?? backendFromSearch(globalThis.location?.search);
+  const key = `${preferred ?? ""}|${options.wasmPaths ?? ""}`;
+  if (current?.key !== key) current = {key, choice: chooseBackend(preferred, options.wasmPaths)};
+  return current.choice;
+}
+
+async function chooseBackend(preferred: BackendName | undefined, wasmPaths?: string): Promise<BackendChoice> {
+  const order: BackendName[] = ["webgpu", "webgl", "wasm", "cpu"];
+  const candidates = preferred ? [preferred, ...order.filter((n) => n !== preferred)] : order;
+  const skipped: string[] = [];
+  for (const name of candidates) {
+    const asked = name === preferred;
+    const reason = await unavailable(name, asked, wasmPaths);
+    if (reason !== null) {
+      if (asked || reason !== "") skipped.push(reason || `${label(name)} is not available here`);
+      continue;
+    }
+    let started = false;
+    try {
+      // setBackend returns false (Chromium) or throws (Firefox) when a backend fails to start.
+      started = (await tf.setBackend(name)) && tf.getBackend() === name && smokeTest();
+    } catch (error) {
+      skipped.push(`${label(name)} failed to start (${String((error as Error)?.message ?? error)})`);
+      continue;
+    }
+    if (!started) {
+      skipped.push(`${label(name)} failed to start`);
+      continue;
+    }
+    const note = skipped.length ? `${skipped.join("; ")}; using ${await labelNow(name)}.` : undefined;
+    return {name, label: await labelNow(name), note, routes: numericsRoute(name)};
+  }
+  throw new Error(`No TensorFlow.js backend could start: ${skipped.join("; ")}.`);
+}
+
+/** null when worth trying; otherwise why not ("" for a silent skip of an optional backend). */
+async function unavailable(name: BackendName, asked: boolean, wasmPaths?: string): Promise<string | null> {
+  switch (name) {
+    case "webgpu":
+      if (!tf.findBackendFactory("webgpu")) return asked ? "this site does not include the WebGPU backend" : "";
+      if (!asked && (await webgpuIsSoftware())) return "WebGPU is software-emulated here";
+      return null;
+    case "webgl": {
+      const gl = probeWebGL();
+      if (gl === null) return asked ? "WebGL is not available here" : ""; // no canvas at all (Node)
+      if (!gl.available) return "WebGL is not available here";
+      if (gl.software && !asked) return "WebGL is software-emulated here";
+      if (!tf.findBackendFactory("webgl")) await import("@tensorflow/tfjs-backend-webgl");
+      return null;
+    }
+    case "wasm": {
+      const {setWasmPaths} = await import("@tensorflow/tfjs-backend-wasm");
+      const folder = wasmPaths ?? assetURL("tfjs-wasm/")?.href;
+      // setWasmPaths concatenates strings: the folder must end in "/".
+      if (folder !== undefined) setWasmPaths(folder.endsWith("/") ? folder : `${folder}/`);
+      return null;
+    }
+    case "cpu":
+      return null;
+  }
+}
+
+/** A backend that "starts" but cannot run a matMul is no backend. */
+function smokeTest(): boolean {
+  const product = tf.tidy(() => tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([5, 6, 7, 8], [2, 2])).dataSync());
+  return [19, 22, 43, 50].every((v, i) => Math.abs(product[i]! - v) < 1e-3);
+}
+
+export interface WebGLProbe {
+  available: boolean;
+  renderer: string | null;
+  software: boolean;
+}
+
+/** Whether WebGL works here and whether it is a software rasteriser; null without a canvas API. */
+export function probeWebGL(): WebGLProbe | null {
+  let canvas: HTMLCanvasElement | OffscreenCanvas | undefined;
+  if (typeof OffscreenCanvas !== "undefined") canvas = new OffscreenCanvas(1, 1);
+  else if (typeof document !== "undefined") canvas = document.createElement("canvas");
+  if (canvas === undefined) return null;
+  const none = {available: false, renderer: null, software: false};
+  let gl: WebGLRenderingContext | WebGL2RenderingContext | null = null;
+  try {
+    gl = (canvas.getContext("webgl2") ?? canvas.getContext("webgl")) as WebGLRenderingContext | null;
+  } catch {
+    return none;
+  }
+  if (gl === null) return none;
+  // Plain gl.RENDERER says nothing; the unmasked renderer names SwiftShader.
+  const info = gl.getExtension("WEBGL_debug_renderer_info");
+  const renderer = info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : null;
+  gl.getExtension("WEBGL_lose_context")?.loseContext();
+  return {available: true, renderer, software: renderer !== null && isSoftwareRenderer(renderer)};
+}
+
+export function isSoftwareRenderer(renderer: string): boolean {
+  return /swiftshader|llvmpipe|softpipe|software rasterizer|microsoft basic render/i.test(renderer);
+}
+
+async function webgpuIsSoftware(): Promise<boolean> {
+  const gpu = (globalThis.navigator as {gpu?: {requestAdapter(): Promise<{info?: {isFallbackAdapter?: boolean}} | null>}} | undefined)?.gpu;
+  const adapter = await gpu?.requestAdapter().catch(() => null);
+  return !adapter || adapter.info?.isFallbackAdapter === true;
+}
+
+function label(name: BackendName): string {
+  return {webgpu: "WebGPU", webgl: "WebGL", wasm: "WebAssembly", cpu: "the CPU backend (plain JavaScript)"}[name];
+}
+
+async function labelNow(name: BackendName): Promise<string> {
+  if (name === "wasm") {
+    const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
+    const threads = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT");
+    const {getThreadsCount} = await import("@tensorflow/tfjs-backend-wasm");
+    const count = threads ? getThreadsCount() : 1;
+    return `WebAssembly (${simd ? "SIMD" : "no SIMD"}${count > 1 ? `, ${count} threads` : ""})`;
+  }
+  if (name === "webgl") {
+    const renderer = probeWebGL()?.renderer;
+    return renderer ? `WebGL (${renderer})` : "WebGL";
+  }
+  return label(name);
+}
