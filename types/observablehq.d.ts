@@ -46,3 +46,7 @@ declare module "mnist" {
   const mnist: unknown;
   export default mnist;
 }
+declare module "htl" {
+  export function html(strings: TemplateStringsArray, ...values: unknown[]): any;
+  export function svg(strings: TemplateStringsArray, ...values: unknown[]): any;
+}

@@ -1,0 +1,108 @@
+import * as esbuild from "esbuild";
+import {join, relative, basename} from "node:path";
+import type {CompiledNotebook} from "../notebook/notebook.js";
+import type {ImportResolver} from "./resolve.js";
+
+const J = JSON.stringify;
+
+/** The ES module a page loads: it boots the runtime with the page's cells, as data plus bodies. */
+export function pageModule(notebook: CompiledNotebook, clientEntry: string): string {
+  const cells = notebook.cells.flatMap((c) => {
+    if (!c.runnable) return [];
+    const r = c.runnable;
+    return [`{id: ${J(c.id)}, inputs: ${J(r.inputs)}, outputs: ${J(r.outputs)}, autodisplay: ${r.autodisplay}, inline: ${r.inline}, line: ${c.source.line}, column: ${c.source.column},\nbody: ${r.body}}`];
+  });
+  const broken = notebook.cells.flatMap((c) =>
+    c.error ? [`{id: ${J(c.id)}, outputs: ${J(c.outputs)}, message: ${J(c.error.message)}, line: ${c.error.line}, column: ${c.error.column}}`] : []
+  );
+  return `import {boot} from ${J(clientEntry)};\nboot({file: ${J(notebook.file)}, broken: [${broken.join(",\n")}], cells: [\n${cells.join(",\n")}\n]});\n`;
+}
+
+export interface BundleInput {
+  root: string;
+  outDir: string;
+  pages: {slug: string; source: string}[];
+  resolver: ImportResolver;
+  /** Logical asset names → file names under assets/, given to cells as LECTERN_ASSETS. */
+  assets: Record<string, string>;
+  minify?: boolean;
+}
+
+export interface BundleOutput {
+  /** slug → entry file name under assets/. */
+  entries: Map<string, string>;
+  errors: string[];
+}
+
+/**
+ * Bundles every page module at once with code splitting: a package two lessons use is one shared,
+ * content-hashed chunk, and `import()` inside cells means a page loads only what its cells run.
+ */
+export async function bundlePages(input: BundleInput): Promise<BundleOutput> {
+  const {root, outDir, pages, resolver} = input;
+  const sources = new Map(pages.map((p) => [p.slug, p.source]));
+  const plugin: esbuild.Plugin = {
+    name: "lectern",
+    setup(build) {
+      build.onResolve({filter: /^lectern-page:/}, (args) => ({path: args.path.slice("lectern-page:".length), namespace: "lectern-page"}));
+      build.onLoad({filter: /.*/, namespace: "lectern-page"}, (args) => ({contents: sources.get(args.path)!, resolveDir: root, loader: "js"}));
+      // `../cells/x.js` means the course module cells/x.ts wherever the notebook lives.
+      build.onResolve({filter: /^(\.\.\/)+cells\//}, (args) => {
+        if (args.namespace !== "lectern-page") return undefined;
+        const path = resolver.cellsModule(args.path);
+        return path ? {path} : {errors: [{text: `cannot resolve ${args.path}`}]};
+      });
+    }
+  };
+  try {
+    const result = await esbuild.build({
+      entryPoints: pages.map((p) => ({in: `lectern-page:${p.slug}`, out: `page-${p.slug}`})),
+      outdir: join(outDir, "assets"),
+      bundle: true,
+      splitting: true,
+      format: "esm",
+      platform: "browser",
+      target: "es2022",
+      minify: input.minify ?? true,
+      sourcemap: false,
+      entryNames: "[name]-[hash]",
+      chunkNames: "chunk-[hash]",
+      assetNames: "[name]-[hash]",
+      define: {LECTERN_ASSETS: J(input.assets)},
+      metafile: true,
+      logLevel: "silent",
+      legalComments: "none",
+      plugins: [plugin]
+    });
+    const entries = new Map<string, string>();
+    for (const [file, meta] of Object.entries(result.metafile.outputs)) {
+      const m = meta.entryPoint && /^lectern-page:(.*)$/.exec(meta.entryPoint);
+      if (m) entries.set(m[1], basename(file));
+    }
+    return {entries, errors: []};
+  } catch (error) {
+    const failure = error as esbuild.BuildFailure;
+    if (!failure.errors) throw error;
+    return {entries: new Map(), errors: failure.errors.map((e) => `${e.location ? `${relative(root, e.location.file)}:${e.location.line}:${e.location.column + 1} ` : ""}error: ${e.text}`)};
+  }
+}
+
+/** Bundles an extra entry (e.g. the training worker) on its own, content-hashed, under assets/. */
+export async function bundleEntry(entry: string, outDir: string, name: string, assets: Record<string, string>): Promise<string> {
+  const result = await esbuild.build({
+    entryPoints: [{in: entry, out: name}],
+    outdir: join(outDir, "assets"),
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    minify: true,
+    entryNames: "[name]-[hash]",
+    define: {LECTERN_ASSETS: J(assets)},
+    metafile: true,
+    logLevel: "silent",
+    legalComments: "none"
+  });
+  const out = Object.keys(result.metafile.outputs).find((f) => f.endsWith(".js"))!;
+  return basename(out);
+}

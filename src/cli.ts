@@ -1,0 +1,53 @@
+import {resolve} from "node:path";
+import {build} from "./build/build.js";
+import {serve} from "./build/serve.js";
+
+const HELP = `Usage: node build.mjs [options]
+
+Builds notebooks/*.md into site/ (a static site that works offline from any host).
+
+Options:
+  --serve          after building, serve site/ on http://127.0.0.1:3000 (or $PORT)
+  --keep-going     publish even with errors, shown in place in the pages
+  --notebooks DIR  read notebooks from DIR (default: notebooks)
+  --out DIR        write the site to DIR (default: site)
+  --help           show this help`;
+
+async function main(argv: string[]): Promise<number> {
+  const flags = new Set(argv.filter((a) => a.startsWith("--")));
+  const value = (name: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  if (flags.has("--help")) {
+    console.log(HELP);
+    return 0;
+  }
+  const root = process.cwd();
+  const started = performance.now();
+  const result = await build({
+    root,
+    notebooks: value("--notebooks"),
+    out: value("--out"),
+    keepGoing: flags.has("--keep-going"),
+    log: (line) => console.error(line)
+  });
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  const errors = result.diagnostics.filter((d) => d.severity === "error").length;
+  if (!result.pages.length) {
+    console.error(`\n${errors} error${errors === 1 ? "" : "s"}: the site was not built; ${resolve(root, value("--out") ?? "site")} is unchanged.`);
+    return 1;
+  }
+  console.log(`Built ${result.pages.length} page${result.pages.length === 1 ? "" : "s"} into ${result.outDir} in ${seconds} s${errors ? ` (with ${errors} error${errors === 1 ? "" : "s"} shown in place)` : ""}.`);
+  if (flags.has("--serve")) {
+    const {url} = await serve({dir: result.outDir, port: Number(process.env.PORT ?? 3000)});
+    console.log(`Serving the course at ${url}  (Ctrl+C to stop)`);
+    await new Promise(() => {});
+  }
+  return result.ok || flags.has("--keep-going") ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then((code) => (process.exitCode = code), (error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,162 @@
+import type {Module} from "@observablehq/runtime";
+import {outputOf, renderValue, renderError} from "./display.js";
+import {input} from "./generators.js";
+
+/** A cell as the build emits it into the page module. */
+export interface CellDefinition {
+  id: string;
+  inputs: string[];
+  outputs: string[];
+  autodisplay: boolean;
+  inline: boolean;
+  body: (...args: any[]) => unknown;
+  line: number;
+  column: number;
+}
+
+/** A cell the build could not compile: its error shows in place; its names reject for dependents. */
+export interface BrokenCellDefinition {
+  id: string;
+  outputs: string[];
+  message: string;
+  line: number;
+  column: number;
+}
+
+export type CellState = "pending" | "running" | "fulfilled" | "rejected";
+
+/** Which cell an error came from, so a dependent can say "this cell uses x, which failed". */
+const origin = new WeakMap<object, {id: string; position: string}>();
+/** Generators made by view(): inputs, which wait for the user rather than "run". */
+const quiet = new WeakSet<object>();
+
+export interface DefinedCell {
+  variables: {delete(): void}[];
+  root: HTMLElement | null;
+}
+
+/** Defines one cell in the runtime: a hidden variable runs the body; one variable per output. */
+export function defineCell(main: Module, cell: CellDefinition, file: string): DefinedCell {
+  const root = document.querySelector<HTMLElement>(`[data-cell="${CSS.escape(cell.id)}"]`);
+  const position = `${file}:${cell.line}:${cell.column}`;
+  const output = root ? outputOf(root) : null;
+  let stale = false; // outputs from the previous run are cleared lazily, so re-runs do not flicker
+  let live = 0; // generators of this cell still yielding
+  let failed = false;
+  let settled = false;
+
+  const setState = () => {
+    if (!root) return;
+    const state: CellState = failed ? "rejected" : !settled ? "pending" : live > 0 ? "running" : "fulfilled";
+    if (root.dataset.state !== state) root.dataset.state = state;
+    root.setAttribute("aria-busy", String(state === "pending"));
+  };
+  const clear = () => {
+    if (stale && output) output.replaceChildren();
+    stale = false;
+  };
+  const display = <T>(value: T): T => {
+    clear();
+    output?.append(renderValue(value, cell.inline));
+    return value;
+  };
+  const view = <T extends EventTarget & {value?: unknown}>(element: T) => {
+    display(element);
+    const generator = input(element);
+    quiet.add(generator);
+    return generator;
+  };
+  const track = (value: unknown): unknown => {
+    if (!isGenerator(value) || quiet.has(value as object)) return value;
+    return trackGenerator(value, () => (++live, setState()), () => (--live, setState()));
+  };
+
+  const runtimeInputs = cell.inputs.filter((name) => name !== "display" && name !== "view");
+  const body = cell.body;
+  const definition = async function (...values: unknown[]) {
+    let j = 0;
+    const args = cell.inputs.map((name) => (name === "display" ? display : name === "view" ? view : values[j++]));
+    try {
+      const value = await body(...args);
+      return cell.outputs.length ? value : track(value);
+    } catch (error) {
+      throw tagError(error, cell.id, position);
+    }
+  };
+
+  const observer = {
+    _node: root ?? undefined,
+    pending() {
+      stale = true;
+      failed = false;
+      settled = false;
+      setState();
+    },
+    fulfilled(value: unknown) {
+      settled = true;
+      failed = false;
+      if (cell.autodisplay) {
+        stale = true;
+        display(value);
+      } else clear();
+      setState();
+    },
+    rejected(error: unknown) {
+      settled = true;
+      failed = true;
+      stale = true;
+      clear();
+      const from = error && typeof error === "object" ? origin.get(error) : undefined;
+      const message = error instanceof Error ? error.message : String(error);
+      output?.append(renderError(from && from.id !== cell.id ? position : from?.position ?? position, message, from && from.id !== cell.id ? from : undefined));
+      setState();
+      if (!from || from.id === cell.id) console.warn(`${from?.position ?? position} error: ${message}`);
+    }
+  };
+
+  const name = cell.outputs.length ? `cell ${cell.id}` : null;
+  const variables = [main.variable(observer).define(name, runtimeInputs, definition)];
+  for (const out of cell.outputs) {
+    variables.push(main.variable({rejected: observer.rejected}).define(out, [`cell ${cell.id}`], (exports: Record<string, unknown>) => track(exports[out])));
+  }
+  return {variables, root};
+}
+
+/** A cell that did not compile: show its error; make its names fail for the cells that use them. */
+export function defineBrokenCell(main: Module, cell: BrokenCellDefinition, file: string): DefinedCell {
+  const root = document.querySelector<HTMLElement>(`[data-cell="${CSS.escape(cell.id)}"]`);
+  const position = `${file}:${cell.line}:${cell.column}`;
+  if (root) {
+    outputOf(root).replaceChildren(renderError(position, cell.message));
+    root.dataset.state = "rejected";
+    root.setAttribute("aria-busy", "false");
+  }
+  console.warn(`${position} error: ${cell.message}`);
+  const variables = cell.outputs.map((out) =>
+    main.variable(true).define(out, [], () => {
+      throw tagError(new Error(cell.message), cell.id, position);
+    })
+  );
+  return {variables, root};
+}
+
+function tagError(error: unknown, id: string, position: string): unknown {
+  const e = error && typeof error === "object" ? error : new Error(String(error));
+  if (!origin.has(e)) origin.set(e, {id, position});
+  return e;
+}
+
+function isGenerator(value: unknown): value is AsyncIterator<unknown> & AsyncIterable<unknown> {
+  return !!value && typeof (value as any).next === "function" && typeof (value as any).return === "function" &&
+    (typeof (value as any)[Symbol.asyncIterator] === "function" || typeof (value as any)[Symbol.iterator] === "function");
+}
+
+/** Wraps a generator so the cell knows when it finishes; `return()` still reaches the original. */
+async function* trackGenerator(generator: AsyncIterable<unknown> | Iterable<unknown>, start: () => void, stop: () => void) {
+  start();
+  try {
+    yield* generator as AsyncIterable<unknown>;
+  } finally {
+    stop();
+  }
+}

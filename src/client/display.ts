@@ -1,0 +1,54 @@
+import {Inspector} from "@observablehq/inspector";
+
+/** Where a cell shows its values: the `.cell-output` of its root (or the inline root itself). */
+export function outputOf(root: HTMLElement): HTMLElement {
+  return root.querySelector<HTMLElement>(":scope > .cell-output") ?? root;
+}
+
+/** Renders a value: DOM nodes as themselves; anything else through Observable's inspector (or as text inline). */
+export function renderValue(value: unknown, inline: boolean): Node {
+  if (isNode(value)) return value;
+  if (inline) return document.createTextNode(value === undefined ? "" : typeof value === "string" ? value : formatInline(value));
+  const div = document.createElement("div");
+  div.className = "cell-value";
+  new Inspector(div).fulfilled(value);
+  return div;
+}
+
+function formatInline(value: unknown): string {
+  if (typeof value === "number") return Number.isInteger(value) ? String(value) : value.toLocaleString("en-US", {maximumFractionDigits: 6});
+  if (Array.isArray(value)) return `[${value.map(formatInline).join(", ")}]`;
+  if (value instanceof Date) return value.toISOString();
+  if (value && typeof value === "object") {
+    try {
+      return JSON.stringify(value);
+    } catch {
+      return String(value);
+    }
+  }
+  return String(value);
+}
+
+export function isNode(value: unknown): value is Node {
+  return typeof Node !== "undefined" && value instanceof Node;
+}
+
+/** The message box a failing cell shows in place. */
+export function renderError(position: string, message: string, upstream?: {id: string; position: string}): HTMLElement {
+  const box = document.createElement("div");
+  box.className = "cell-error";
+  box.setAttribute("role", "alert");
+  const where = document.createElement("code");
+  where.className = "cell-error-position";
+  where.textContent = position;
+  box.append(where, " error: ");
+  if (upstream) {
+    const link = document.createElement("a");
+    link.href = `#cell-${upstream.id}`;
+    link.textContent = upstream.id;
+    box.append("this cell uses `", link, `\`, which failed (${upstream.position}): ${message}`);
+  } else {
+    box.append(message);
+  }
+  return box;
+}

@@ -1,0 +1,224 @@
+import MarkdownIt from "markdown-it";
+import type Token from "markdown-it/lib/token.mjs";
+import katex from "katex";
+import hljs from "highlight.js/lib/core";
+import javascript from "highlight.js/lib/languages/javascript";
+import typescript from "highlight.js/lib/languages/typescript";
+import python from "highlight.js/lib/languages/python";
+import bash from "highlight.js/lib/languages/bash";
+import json from "highlight.js/lib/languages/json";
+import {dollarPlugin} from "./math.js";
+import {parseFenceInfo, type CellSource, type Echo} from "./cells.js";
+
+hljs.registerLanguage("javascript", javascript);
+hljs.registerLanguage("typescript", typescript);
+hljs.registerLanguage("python", python);
+hljs.registerLanguage("bash", bash);
+hljs.registerLanguage("json", json);
+
+/** A problem found while reading the Markdown, at a 1-based position in the file. */
+export interface MarkdownProblem {
+  line: number;
+  column: number;
+  message: string;
+  severity: "error" | "warning";
+}
+
+export interface Heading {
+  level: number;
+  id: string;
+  text: string;
+}
+
+/** What rendering needs to know about cells, decided after their code is analyzed. */
+export interface RenderEnv {
+  /** `cell index → html` for the cell's output root (and its source, when shown). */
+  renderCell(cell: CellSource): string;
+  /** Rewrites a relative link (e.g. `perceptron.md#xor`) for the page being built. */
+  rewriteLink?(href: string): string;
+}
+
+interface Env {
+  sourceLines: string[];
+  inlineMap?: [number, number] | null;
+  problems: MarkdownProblem[];
+  render?: RenderEnv;
+  slugs: Map<string, number>;
+}
+
+export interface ParsedMarkdown {
+  tokens: Token[];
+  cells: CellSource[];
+  headings: Heading[];
+  problems: MarkdownProblem[];
+  steps: number;
+  env: Env;
+}
+
+const md = createMarkdown();
+
+function createMarkdown(): MarkdownIt {
+  const md = new MarkdownIt({html: true, linkify: false, typographer: false});
+  md.use(dollarPlugin);
+  // Inline tokens carry no line numbers; remember the block's so `${…}` and math can be placed.
+  md.core.ruler.at("inline", (state) => {
+    const env = state.env as Env;
+    for (const token of state.tokens) {
+      if (token.type !== "inline") continue;
+      env.inlineMap = token.map;
+      state.md.inline.parse(token.content, state.md, state.env, token.children!);
+    }
+    env.inlineMap = null;
+  });
+  md.renderer.rules.math_inline = (tokens, i, _options, env: Env) => renderMath(tokens[i], env);
+  md.renderer.rules.math_block = (tokens, i, _options, env: Env) => `<div class="math-display">${renderMath(tokens[i], env)}</div>\n`;
+  md.renderer.rules.live = (tokens, i, _options, env: Env) => env.render!.renderCell(tokens[i].meta.cell);
+  const fence = md.renderer.rules.fence!;
+  md.renderer.rules.fence = (tokens, i, options, env: Env, self) => {
+    const token = tokens[i];
+    if (token.meta?.cell) return env.render!.renderCell(token.meta.cell);
+    return fence(tokens, i, options, env, self);
+  };
+  md.options.highlight = (code, lang) => highlight(code, lang);
+  md.renderer.rules.heading_open = (tokens, i, options, env: Env, self) => {
+    const token = tokens[i];
+    if (token.attrGet("id") === null) token.attrSet("id", token.meta?.id ?? "");
+    return self.renderToken(tokens, i, options);
+  };
+  md.renderer.rules.link_open = (tokens, i, options, env: Env, self) => {
+    const token = tokens[i];
+    const href = token.attrGet("href");
+    if (href && env.render?.rewriteLink) token.attrSet("href", env.render.rewriteLink(href));
+    return self.renderToken(tokens, i, options);
+  };
+  return md;
+}
+
+/** Syntax-highlights a code listing at build time (no highlighter ships to the page). */
+export function highlight(code: string, lang: string): string {
+  const language = {js: "javascript", ts: "typescript", py: "python", sh: "bash", shell: "bash"}[lang] ?? lang;
+  if (language && hljs.getLanguage(language)) return hljs.highlight(code, {language, ignoreIllegals: true}).value;
+  return md.utils.escapeHtml(code);
+}
+
+function renderMath(token: Token, env: Env): string {
+  try {
+    return katex.renderToString(token.content, {displayMode: token.meta?.display ?? true, throwOnError: true, output: "htmlAndMathml"});
+  } catch (error) {
+    const message = error instanceof Error ? error.message.replace(/^KaTeX parse error: /, "") : String(error);
+    return `<span class="math-error" title="${md.utils.escapeHtml(message)}">${md.utils.escapeHtml(token.content)}</span>`;
+  }
+}
+
+/** Checks every math token with KaTeX so a TeX mistake is reported at its line, not just drawn red. */
+function checkMath(token: Token, line: number, column: number, problems: MarkdownProblem[]): void {
+  try {
+    katex.renderToString(token.content, {displayMode: token.meta?.display ?? true, throwOnError: true});
+  } catch (error) {
+    const message = error instanceof Error ? error.message.replace(/^KaTeX parse error: /, "") : String(error);
+    problems.push({line, column, severity: "error", message: `TeX: ${message}`});
+  }
+}
+
+/** Heading ids: lower-case words joined by `-`; repeats get `-2`, `-3`. */
+export function slugify(text: string, seen: Map<string, number>): string {
+  const base = text.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "") || "section";
+  const n = (seen.get(base) ?? 0) + 1;
+  seen.set(base, n);
+  return n === 1 ? base : `${base}-${n}`;
+}
+
+/** Parses a notebook's Markdown body (front matter already blanked out) into tokens and cells. */
+export function parseMarkdown(body: string): ParsedMarkdown {
+  const env: Env = {sourceLines: body.split("\n"), problems: [], slugs: new Map()};
+  const tokens = md.parse(body, env);
+  const cells: CellSource[] = [];
+  const headings: Heading[] = [];
+  let step = 0;
+  for (let i = 0; i < tokens.length; ++i) {
+    const token = tokens[i];
+    if (token.type === "hr" && token.level === 0) ++step;
+    else if (token.type === "heading_open") {
+      const text = (tokens[i + 1]?.children ?? []).filter((t) => t.type === "text" || t.type === "code_inline").map((t) => t.content).join("");
+      const id = slugify(text, env.slugs);
+      token.meta = {id};
+      headings.push({level: Number(token.tag.slice(1)), id, text});
+    } else if (token.type === "fence") {
+      const {lang, attributes, bad} = parseFenceInfo(token.info);
+      if (lang !== "js") continue;
+      const fenceLine = token.map![0] + 1;
+      const raw = env.sourceLines[token.map![0]];
+      const indent = raw.length - raw.trimStart().length;
+      for (const part of bad) env.problems.push({line: fenceLine, column: raw.indexOf(part) + 1, severity: "error", message: `cannot read the fence attribute \`${part}\`: write \`name=value\` or a bare \`echo\``});
+      const cell = makeCell(cells.length + 1, token.content, false, fenceLine + 1, indent + 1, indent, fenceLine, indent + 1, step, attributes, env, raw);
+      // An unterminated fence runs to the end of the file: say so, since the rest of the file became code.
+      if (!new RegExp(`^\\s*${token.markup[0] === "~" ? "~" : "`"}{${token.markup.length},}\\s*$`).test(env.sourceLines[token.map![1] - 1] ?? "") || token.map![1] - token.map![0] < 2) {
+        env.problems.push({line: fenceLine, column: indent + 1, severity: "error", message: `unterminated code fence: close it with a line of ${token.markup}`});
+      }
+      token.meta = {cell};
+      cells.push(cell);
+    } else if (token.type === "inline") {
+      for (const child of token.children ?? []) {
+        if (child.type === "live") {
+          const pos = inlinePosition(token, child.meta.offset, env);
+          const cell = makeCell(cells.length + 1, child.content, true, pos.line, pos.column, 0, pos.line, pos.column - 2, step, new Map(), env);
+          cell.inlineError = child.meta.error && {message: child.meta.error.message, offset: child.meta.error.offset - child.meta.offset};
+          child.meta.cell = cell;
+          cells.push(cell);
+        } else if (child.type === "math_inline") {
+          const pos = inlinePosition(token, child.meta.offset, env);
+          checkMath(child, pos.line, pos.column, env.problems);
+        }
+      }
+    } else if (token.type === "math_block") {
+      checkMath(token, token.map![0] + 1, 1, env.problems);
+    }
+  }
+  return {tokens, cells, headings, problems: env.problems, steps: step + 1, env};
+}
+
+function makeCell(index: number, code: string, inline: boolean, line: number, column: number, indent: number, fenceLine: number, fenceColumn: number, step: number, attributes: Map<string, string | true>, env: Env, raw = ""): CellSource {
+  const echoAttr = attributes.get("echo");
+  const echo: Echo = inline ? "hidden" : echoAttr === "false" ? "hidden" : echoAttr === true || echoAttr === "true" ? "shown" : "collapsed";
+  const id = attributes.get("id");
+  if (id === true || (typeof id === "string" && !/^[A-Za-z_$][\w$-]*$/.test(id))) {
+    env.problems.push({line: fenceLine, column: Math.max(1, raw.indexOf("id=") + 1), severity: "error", message: "`id=` needs a name made of letters, digits, `_`, `$` or `-`, starting with a letter"});
+  }
+  for (const key of attributes.keys()) {
+    if (!["id", "echo", "run"].includes(key)) env.problems.push({line: fenceLine, column: Math.max(1, raw.indexOf(key) + 1), severity: "warning", message: `unknown fence attribute \`${key}\` (known: id, echo, run)`});
+  }
+  return {
+    index, code, inline, step, line, column, indent, fenceLine, fenceColumn,
+    explicitId: typeof id === "string" && /^[A-Za-z_$][\w$-]*$/.test(id) ? id : undefined,
+    echo,
+    run: attributes.get("run") !== "false"
+  };
+}
+
+/** The file position of an offset inside an inline token's content. */
+function inlinePosition(token: Token, offset: number, env: Env): {line: number; column: number} {
+  const content = token.content;
+  const before = content.slice(0, offset);
+  const lineInBlock = before.split("\n").length - 1;
+  const lineStart = before.lastIndexOf("\n") + 1;
+  const lineIndex = (token.map?.[0] ?? 0) + lineInBlock;
+  const raw = env.sourceLines[lineIndex] ?? "";
+  const lineText = content.slice(lineStart, content.indexOf("\n", lineStart) < 0 ? undefined : content.indexOf("\n", lineStart));
+  const at = raw.indexOf(lineText);
+  return {line: lineIndex + 1, column: (at < 0 ? 0 : at) + (offset - lineStart) + 1};
+}
+
+/** Renders the tokens to HTML, one `<section class="step">` per `---`-separated step. */
+export function renderMarkdown(parsed: ParsedMarkdown, render: RenderEnv): string[] {
+  const env = {...parsed.env, render};
+  const steps: Token[][] = [[]];
+  for (const token of parsed.tokens) {
+    if (token.type === "hr" && token.level === 0) steps.push([]);
+    else steps[steps.length - 1].push(token);
+  }
+  return steps.map((tokens) => md.renderer.render(tokens, md.options, env));
+}
+
+export function escapeHtml(text: string): string {
+  return md.utils.escapeHtml(text);
+}
