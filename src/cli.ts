@@ -13,7 +13,16 @@ Options:
   --out DIR        write the site to DIR (default: site)
   --help           show this help`;
 
+/** Subcommands live in src/commands/<name>.ts, each exporting `run(argv): Promise<number>`. */
+const COMMANDS: Record<string, () => Promise<{run(argv: string[]): Promise<number>}>> = {};
+
 async function main(argv: string[]): Promise<number> {
+  const command = argv[0] && !argv[0].startsWith("-") ? COMMANDS[argv[0]] : undefined;
+  if (argv[0] && !argv[0].startsWith("-") && !command) {
+    console.error(`Unknown command \`${argv[0]}\`. Commands: ${Object.keys(COMMANDS).join(", ") || "(none)"}; run \`node build.mjs --help\`.`);
+    return 2;
+  }
+  if (command) return (await command()).run(argv.slice(1));
   const flags = new Set(argv.filter((a) => a.startsWith("--")));
   const value = (name: string) => {
     const i = argv.indexOf(name);

@@ -1,0 +1,94 @@
+import {chromium, type Browser, type Page} from "playwright-core";
+import {mkdtempSync, rmSync, existsSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join, resolve} from "node:path";
+import type {Server} from "node:http";
+import {build} from "../../src/build/build.js";
+import {serve} from "../../src/build/serve.js";
+
+export const ROOT = resolve(import.meta.dirname, "../..");
+
+export const CHROMIUM_ARGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+  "--disable-sync", "--no-first-run", "--disable-quic"
+];
+
+export interface Site {
+  url: string;
+  dir: string;
+  close(): Promise<void>;
+}
+
+/** Builds a course (the real one, or a fixture folder of notebooks) into a temp folder and serves it on 127.0.0.1. */
+export async function buildSite({notebooks = "notebooks", keepGoing = false}: {notebooks?: string; keepGoing?: boolean} = {}): Promise<Site> {
+  const dir = mkdtempSync(join(tmpdir(), "lectern-site-"));
+  const out = join(dir, "site");
+  const result = await build({root: ROOT, notebooks, out, keepGoing});
+  if (!result.pages.length) throw new Error(`build failed:\n${result.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.message}`).join("\n")}`);
+  const {server, url} = await serve({dir: out, port: 0});
+  return {url, dir: out, close: () => closeServer(server).then(() => rmSync(dir, {recursive: true, force: true}))};
+}
+
+function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections?.();
+  return new Promise((r) => server.close(() => r()));
+}
+
+export async function launch(extraArgs: string[] = []): Promise<Browser> {
+  if (!existsSync("/usr/bin/chromium")) throw new Error("Chromium is missing: run `apt-get install -y chromium` (as root), or `.ci/run`, which installs it");
+  return chromium.launch({executablePath: "/usr/bin/chromium", args: [...CHROMIUM_ARGS, ...extraArgs]});
+}
+
+/** What a page did wrong while a test used it. */
+export interface PageWatch {
+  page: Page;
+  consoleErrors: string[];
+  /** Requests to anything but the local server: each one is a failure (nothing may load from another origin). */
+  foreignRequests: string[];
+  pageErrors: string[];
+}
+
+/**
+ * Opens a page that fails requests to any origin other than the local server and records console
+ * errors, uncaught exceptions and foreign requests for the test to assert on.
+ */
+export async function openPage(browser: Browser, url: string, options: {viewport?: {width: number; height: number}; colorScheme?: "light" | "dark"} = {}): Promise<PageWatch> {
+  const context = await browser.newContext({viewport: options.viewport ?? {width: 1200, height: 900}, colorScheme: options.colorScheme});
+  const page = await context.newPage();
+  const watch: PageWatch = {page, consoleErrors: [], foreignRequests: [], pageErrors: []};
+  const origin = new URL(url).origin;
+  await context.route("**/*", (route) => {
+    const u = route.request().url();
+    if (u.startsWith(origin) || u.startsWith("data:") || u.startsWith("blob:")) return route.continue();
+    watch.foreignRequests.push(u);
+    return route.abort();
+  });
+  page.on("console", (m) => {
+    if (m.type() === "error") watch.consoleErrors.push(m.text());
+  });
+  page.on("pageerror", (e) => watch.pageErrors.push(e.message));
+  await page.goto(url);
+  return watch;
+}
+
+/** Waits until no cell is pending (running generators count as settled). */
+export async function settle(page: Page, timeout = 30_000): Promise<void> {
+  await page.waitForFunction(() => document.documentElement.dataset.lectern === "ready" && !document.querySelector('[data-cell][data-state="pending"]'), null, {timeout});
+}
+
+export async function cellStates(page: Page): Promise<Record<string, string>> {
+  return page.$$eval("[data-cell]", (els) => Object.fromEntries(els.map((e) => [(e as HTMLElement).dataset.cell!, (e as HTMLElement).dataset.state!])));
+}
+
+export async function cellText(page: Page, id: string): Promise<string> {
+  return page.$eval(`[data-cell="${id}"]`, (e) => (e.querySelector(":scope > .cell-output") ?? e).textContent ?? "");
+}
+
+/** Sets an Inputs.range (or any input) by its label text and fires `input`, as a user's drag would. */
+export async function setRange(page: Page, cellId: string, value: number): Promise<void> {
+  await page.$eval(`[data-cell="${cellId}"] input[type=range]`, (el, v) => {
+    const input = el as HTMLInputElement;
+    input.value = String(v);
+    input.dispatchEvent(new Event("input", {bubbles: true}));
+  }, value);
+}
