@@ -1,6 +1,6 @@
 import type {Module} from "@observablehq/runtime";
 import {outputOf, renderValue, renderError} from "./display.js";
-import {input} from "./generators.js";
+import {input, valueGenerators} from "./generators.js";
 
 /** A cell as the build emits it into the page module. */
 export interface CellDefinition {
@@ -27,8 +27,8 @@ export type CellState = "pending" | "running" | "fulfilled" | "rejected";
 
 /** Which cell an error came from, so a dependent can say "this cell uses x, which failed". */
 const origin = new WeakMap<object, {id: string; position: string}>();
-/** Generators made by view(): inputs, which wait for the user rather than "run". */
-const quiet = new WeakSet<object>();
+/** Which cell defines each name on the page, to explain an error that comes from upstream. */
+const definers = new Map<string, {id: string; position: string}>();
 
 export interface DefinedCell {
   variables: {delete(): void}[];
@@ -40,6 +40,7 @@ export function defineCell(main: Module, cell: CellDefinition, file: string): De
   const root = document.querySelector<HTMLElement>(`[data-cell="${CSS.escape(cell.id)}"]`);
   const position = `${file}:${cell.line}:${cell.column}`;
   const output = root ? outputOf(root) : null;
+  for (const name of [`cell ${cell.id}`, ...cell.outputs]) definers.set(name, {id: cell.id, position});
   let stale = false; // outputs from the previous run are cleared lazily, so re-runs do not flicker
   let live = 0; // generators of this cell still yielding
   let failed = false;
@@ -62,12 +63,10 @@ export function defineCell(main: Module, cell: CellDefinition, file: string): De
   };
   const view = <T extends EventTarget & {value?: unknown}>(element: T) => {
     display(element);
-    const generator = input(element);
-    quiet.add(generator);
-    return generator;
+    return input(element);
   };
   const track = (value: unknown): unknown => {
-    if (!isGenerator(value) || quiet.has(value as object)) return value;
+    if (!isGenerator(value) || valueGenerators.has(value as object)) return value;
     return trackGenerator(value, () => (++live, setState()), () => (--live, setState()));
   };
 
@@ -106,18 +105,21 @@ export function defineCell(main: Module, cell: CellDefinition, file: string): De
       failed = true;
       stale = true;
       clear();
-      const from = error && typeof error === "object" ? origin.get(error) : undefined;
+      const from = originOf(error);
+      const upstream = from && from.id !== cell.id ? from : undefined;
       const message = error instanceof Error ? error.message : String(error);
-      output?.append(renderError(from && from.id !== cell.id ? position : from?.position ?? position, message, from && from.id !== cell.id ? from : undefined));
+      output?.append(renderError(position, message, upstream));
       setState();
-      if (!from || from.id === cell.id) console.warn(`${from?.position ?? position} error: ${message}`);
+      if (!upstream) console.warn(`${position} error: ${message}`);
     }
   };
 
   const name = cell.outputs.length ? `cell ${cell.id}` : null;
   const variables = [main.variable(observer).define(name, runtimeInputs, definition)];
   for (const out of cell.outputs) {
-    variables.push(main.variable({rejected: observer.rejected}).define(out, [`cell ${cell.id}`], (exports: Record<string, unknown>) => track(exports[out])));
+    // An output fails on its own only when its generator throws; otherwise the cell already said why.
+    const outputObserver = {rejected: (error: unknown) => void (failed || observer.rejected(error))};
+    variables.push(main.variable(outputObserver).define(out, [`cell ${cell.id}`], (exports: Record<string, unknown>) => track(exports[out])));
   }
   return {variables, root};
 }
@@ -132,12 +134,20 @@ export function defineBrokenCell(main: Module, cell: BrokenCellDefinition, file:
     root.setAttribute("aria-busy", "false");
   }
   console.warn(`${position} error: ${cell.message}`);
+  for (const name of cell.outputs) definers.set(name, {id: cell.id, position});
   const variables = cell.outputs.map((out) =>
     main.variable(true).define(out, [], () => {
       throw tagError(new Error(cell.message), cell.id, position);
     })
   );
   return {variables, root};
+}
+
+/** The cell an error started in: tagged when thrown, or named by the runtime's RuntimeError.input. */
+function originOf(error: unknown): {id: string; position: string} | undefined {
+  if (!error || typeof error !== "object") return undefined;
+  const input = (error as {input?: unknown}).input;
+  return origin.get(error) ?? (typeof input === "string" ? definers.get(input) : undefined);
 }
 
 function tagError(error: unknown, id: string, position: string): unknown {

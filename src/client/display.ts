@@ -9,6 +9,13 @@ export function outputOf(root: HTMLElement): HTMLElement {
 export function renderValue(value: unknown, inline: boolean): Node {
   if (isNode(value)) return value;
   if (inline) return document.createTextNode(value === undefined ? "" : typeof value === "string" ? value : formatInline(value));
+  if (typeof value === "string") {
+    // Prose-like results read as text, not as a quoted string literal.
+    const p = document.createElement("p");
+    p.className = "cell-text";
+    p.textContent = value;
+    return p;
+  }
   const div = document.createElement("div");
   div.className = "cell-value";
   new Inspector(div).fulfilled(value);

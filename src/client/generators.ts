@@ -3,6 +3,12 @@
  * async generator, so the runtime iterates it and calls `return()` when the cell is invalidated.
  */
 
+/**
+ * Generators that stand for a value the user (or a cell) sets, such as an input's: they wait
+ * rather than "run", so a cell holding one is settled, not running.
+ */
+export const valueGenerators = new WeakSet<object>();
+
 /** Yields each value `change` is called with; `initialize` returns an optional dispose function. */
 export async function* observe<T>(initialize: (change: (value: T) => void) => void | (() => void)): AsyncGenerator<T, void, unknown> {
   let resolve: ((value: T) => void) | null = null;
@@ -46,13 +52,18 @@ export async function* queue<T>(initialize: (change: (value: T) => void) => void
 
 /** The value of an input element (or anything with `.value` that fires `input` events), over time. */
 export function input<T = unknown>(element: EventTarget & {value?: unknown}): AsyncGenerator<T, void, unknown> {
-  return observe<T>((change) => {
+  return asValue(observe<T>((change) => {
     const event = eventOf(element);
     const update = () => change(valueOf(element) as T);
     element.addEventListener(event, update);
     update();
     return () => element.removeEventListener(event, update);
-  });
+  }));
+}
+
+function asValue<G extends object>(generator: G): G {
+  valueGenerators.add(generator);
+  return generator;
 }
 
 function eventOf(element: EventTarget): string {
@@ -103,10 +114,10 @@ export function width(element: Element): AsyncGenerator<number, void, unknown> {
 export function Mutable<T>(initial: T): AsyncGenerator<T, void, unknown> & {value: T} {
   let value = initial;
   let change: ((v: T) => void) | undefined;
-  const generator = observe<T>((c) => {
+  const generator = asValue(observe<T>((c) => {
     change = c;
     change(value);
-  }) as AsyncGenerator<T, void, unknown> & {value: T};
+  })) as AsyncGenerator<T, void, unknown> & {value: T};
   return Object.defineProperty(generator, "value", {
     get: () => value,
     set: (v: T) => {
