@@ -8,6 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 180_000,
     fileParallelism: false,
-    pool: "forks"
+    pool: "forks",
+    reporters: ["default", "./test/summary-reporter.ts"]
   }
 });

@@ -1,0 +1,107 @@
+import {describe, expect, it, beforeAll, afterAll} from "vitest";
+import {mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync, readdirSync, rmSync, cpSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {spawnSync} from "node:child_process";
+import {gzipSync} from "node:zlib";
+import {build} from "../../src/build/build.js";
+
+const ROOT = join(import.meta.dirname, "../..");
+let work: string;
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), "lectern-build-"));
+});
+afterAll(() => rmSync(work, {recursive: true, force: true}));
+
+/** A course folder (index + lessons) inside the temp folder, named relative to the project root. */
+function course(name: string, files: Record<string, string>): string {
+  const dir = join(work, name);
+  mkdirSync(dir, {recursive: true});
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+  return dir;
+}
+const lesson = (title: string, order: number, body: string) =>
+  `---\ntitle: ${title}\norder: ${order}\nsummary: About ${title}.\nobjectives: [learn]\nreferences: [a book]\n---\n\n${body}\n`;
+
+describe("node build.mjs", () => {
+  it("refuses a broken course: lists every error as file:line:col, exits 1, leaves the previous site untouched", () => {
+    const good = course("good", {"index.md": "---\ntitle: Home\n---\n\nHi.\n", "one.md": lesson("One", 1, "```js\nconst a = 1;\n```")});
+    const out = join(work, "site-a");
+    let r = spawnSync("node", ["build.mjs", "--notebooks", good, "--out", out], {cwd: ROOT, encoding: "utf8"});
+    expect(r.status).toBe(0);
+    const before = readFileSync(join(out, "one/index.html"), "utf8");
+    const broken = course("broken", {
+      "index.md": "---\ntitle: Home\n---\n",
+      "one.md": lesson("One", 1, "```js\nconst a = (1 +;\n```\n\n```js\nundefinedThing\n```"),
+      "two.md": "---\ntitle: [\n---\n"
+    });
+    r = spawnSync("node", ["build.mjs", "--notebooks", broken, "--out", out], {cwd: ROOT, encoding: "utf8"});
+    expect(r.status).toBe(1);
+    const rel = broken.slice(ROOT.length + 1).replace(/^/, "");
+    const lines = r.stderr.split("\n").filter((l) => / error: /.test(l));
+    expect(lines.map((l) => l.replace(/^.*?(one|two)\.md/, "$1.md"))).toEqual([
+      "one.md:10:15 error: Unexpected token",
+      "one.md:14:1 error: `undefinedThing` is not defined",
+      expect.stringMatching(/^two\.md:3:1 error: front matter is not valid YAML/)
+    ]);
+    expect(lines[0].startsWith(rel) || lines[0].includes("one.md")).toBe(true);
+    expect(readFileSync(join(out, "one/index.html"), "utf8")).toBe(before);
+    expect(readdirSync(work).filter((f) => f.includes(".tmp-"))).toEqual([]);
+  });
+
+  it("writes index.html and <slug>/index.html with relative links only, lessons in order", async () => {
+    const dir = course("order", {
+      "index.md": "---\ntitle: Home\n---\n\nWelcome. See [the second](second.md#part).\n",
+      "second.md": lesson("Second", 2, "## Part\n\nBack to [home](index.md)."),
+      "first.md": lesson("First", 1, "Text.")
+    });
+    const out = join(work, "site-b");
+    const result = await build({root: ROOT, notebooks: dir, out});
+    expect(result.ok).toBe(true);
+    expect(result.pages.sort()).toEqual(["first/index.html", "index.html", "second/index.html"]);
+    const home = readFileSync(join(out, "index.html"), "utf8");
+    const second = readFileSync(join(out, "second/index.html"), "utf8");
+    for (const html of [home, second]) {
+      const urls = [...html.matchAll(/(?:href|src)="([^"]*)"/g)].map((m) => m[1]).filter((u) => !u.startsWith("https://fbb.space"));
+      expect(urls.filter((u) => u.startsWith("/") || /^[a-z]+:/.test(u))).toEqual([]);
+    }
+    expect(home.indexOf("first/")).toBeLessThan(home.indexOf("second/"));
+    expect(home).toContain('href="second/#part"');
+    expect(second).toContain('href="../"');
+    expect(second).toMatch(/rel="prev"[^>]*>|href="..\/first\/" rel="prev"/);
+    expect(second).toContain("Federica Bianco");
+  });
+
+  it("splits code: a page loads only the chunks its cells need, and a shared package is one chunk", async () => {
+    const dir = course("split", {
+      "index.md": "---\ntitle: Home\n---\n\nNo cells here.\n",
+      "a.md": lesson("A", 1, "```js\nPlot.plot({marks: [Plot.dot([1, 2])]})\n```"),
+      "b.md": lesson("B", 2, "```js\nPlot.plot({marks: [Plot.line([1, 2])]})\n```")
+    });
+    const out = join(work, "site-c");
+    await build({root: ROOT, notebooks: dir, out});
+    const assets = join(out, "assets");
+    const js = readdirSync(assets).filter((f) => f.endsWith(".js"));
+    // Plot (with d3) is one chunk, loaded by import() only when a cell uses Plot; a page loads it lazily, never up front.
+    const plotChunks = js.filter((f) => readFileSync(join(assets, f), "utf8").includes("unknown legend type"));
+    expect(plotChunks).toHaveLength(1);
+    const home = js.find((f) => f.startsWith("page-index-"))!;
+    const pageA = js.find((f) => f.startsWith("page-a-"))!;
+    for (const page of [home, pageA]) expect(staticClosure(assets, page)).not.toContain(plotChunks[0]);
+    // Every asset file name carries a content hash.
+    expect(readdirSync(assets).filter((f) => /\.(js|css|svg)$/.test(f) && !/-[A-Za-z0-9]{8,}\.\w+$/.test(f))).toEqual([]);
+    // Figure for the closing note: gzipped JS a page with no tfjs (and no Plot) loads up front.
+    const bytes = staticClosure(assets, home).reduce((n, f) => n + gzipSync(readFileSync(join(assets, f))).length, 0);
+    expect(bytes).toBeLessThan(40_000);
+  });
+});
+
+/** The files a module loads before it runs: itself and its static imports, transitively. */
+function staticClosure(dir: string, entry: string, seen = new Set<string>()): string[] {
+  if (seen.has(entry)) return [...seen];
+  seen.add(entry);
+  const text = readFileSync(join(dir, entry), "utf8");
+  for (const m of text.matchAll(/(?:^|[;}\s])import\s*(?:[\w*{}\s,$]+from\s*)?"\.\/([\w-]+\.js)"/g)) staticClosure(dir, m[1], seen);
+  return [...seen];
+}
