@@ -1,5 +1,8 @@
 /** The page around the cells: theme switch, table-of-contents highlight. */
 export function setupChrome(): void {
+  // On a phone the lesson list starts folded, so the lesson itself comes first.
+  const sidebar = document.querySelector<HTMLDetailsElement>(".sidebar-details");
+  if (sidebar && matchMedia("(max-width: 48rem)").matches) sidebar.open = false;
   const toggle = document.querySelector<HTMLButtonElement>("#theme-toggle");
   if (toggle) {
     const themes = ["auto", "light", "dark"] as const;
