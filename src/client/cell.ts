@@ -33,21 +33,25 @@ const definers = new Map<string, {id: string; position: string}>();
 export interface DefinedCell {
   variables: {delete(): void}[];
   root: HTMLElement | null;
+  /** Deletes the cell's variables and silences its observer, so a redefinition owns the root alone (preview). */
+  dispose(): void;
 }
 
 /** Defines one cell in the runtime: a hidden variable runs the body; one variable per output. */
 export function defineCell(main: Module, cell: CellDefinition, file: string): DefinedCell {
   const root = document.querySelector<HTMLElement>(`[data-cell="${CSS.escape(cell.id)}"]`);
-  const position = `${file}:${cell.line}:${cell.column}`;
+  // Read when needed: the preview updates a kept cell's line when prose above it changes.
+  const at = () => `${file}:${cell.line}:${cell.column}`;
   const output = root ? outputOf(root) : null;
-  for (const name of [`cell ${cell.id}`, ...cell.outputs]) definers.set(name, {id: cell.id, position});
+  for (const name of [`cell ${cell.id}`, ...cell.outputs]) definers.set(name, {id: cell.id, get position() { return at(); }});
+  let disposed = false;
   let stale = false; // outputs from the previous run are cleared lazily, so re-runs do not flicker
   let live = 0; // generators of this cell still yielding
   let failed = false;
   let settled = false;
 
   const setState = () => {
-    if (!root) return;
+    if (!root || disposed) return;
     const state: CellState = failed ? "rejected" : !settled ? "pending" : live > 0 ? "running" : "fulfilled";
     if (root.dataset.state !== state) root.dataset.state = state;
     root.setAttribute("aria-busy", String(state === "pending"));
@@ -57,6 +61,7 @@ export function defineCell(main: Module, cell: CellDefinition, file: string): De
     stale = false;
   };
   const display = <T>(value: T): T => {
+    if (disposed) return value;
     clear();
     output?.append(renderValue(value, cell.inline));
     return value;
@@ -79,19 +84,21 @@ export function defineCell(main: Module, cell: CellDefinition, file: string): De
       const value = await body(...args);
       return cell.outputs.length ? value : track(value);
     } catch (error) {
-      throw tagError(error, cell.id, position);
+      throw tagError(error, cell.id, at());
     }
   };
 
   const observer = {
     _node: root ?? undefined,
     pending() {
+      if (disposed) return;
       stale = true;
       failed = false;
       settled = false;
       setState();
     },
     fulfilled(value: unknown) {
+      if (disposed) return;
       settled = true;
       failed = false;
       if (cell.autodisplay) {
@@ -101,6 +108,7 @@ export function defineCell(main: Module, cell: CellDefinition, file: string): De
       setState();
     },
     rejected(error: unknown) {
+      if (disposed) return;
       settled = true;
       failed = true;
       stale = true;
@@ -108,9 +116,9 @@ export function defineCell(main: Module, cell: CellDefinition, file: string): De
       const from = originOf(error);
       const upstream = from && from.id !== cell.id ? from : undefined;
       const message = error instanceof Error ? error.message : String(error);
-      output?.append(renderError(position, message, upstream));
+      output?.append(renderError(at(), message, upstream));
       setState();
-      if (!upstream) console.warn(`${position} error: ${message}`);
+      if (!upstream) console.warn(`${at()} error: ${message}`);
     }
   };
 
@@ -121,7 +129,11 @@ export function defineCell(main: Module, cell: CellDefinition, file: string): De
     const outputObserver = {rejected: (error: unknown) => void (failed || observer.rejected(error))};
     variables.push(main.variable(outputObserver).define(out, [`cell ${cell.id}`], (exports: Record<string, unknown>) => track(exports[out])));
   }
-  return {variables, root};
+  const dispose = () => {
+    disposed = true;
+    for (const v of variables) v.delete();
+  };
+  return {variables, root, dispose};
 }
 
 /** A cell that did not compile: show its error; make its names fail for the cells that use them. */
@@ -140,7 +152,7 @@ export function defineBrokenCell(main: Module, cell: BrokenCellDefinition, file:
       throw tagError(new Error(cell.message), cell.id, position);
     })
   );
-  return {variables, root};
+  return {variables, root, dispose: () => variables.forEach((v) => v.delete())};
 }
 
 /** The cell an error started in: tagged when thrown, or named by the runtime's RuntimeError.input. */

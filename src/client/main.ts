@@ -1,7 +1,7 @@
 import {Runtime, RuntimeError} from "@observablehq/runtime";
 import {html, svg} from "htl";
 import {Generators, Mutable} from "./generators.js";
-import {defineCell, defineBrokenCell, type CellDefinition, type BrokenCellDefinition} from "./cell.js";
+import {defineCell, defineBrokenCell, type CellDefinition, type BrokenCellDefinition, type DefinedCell} from "./cell.js";
 import {setupChrome} from "./chrome.js";
 
 export type {CellDefinition, BrokenCellDefinition};
@@ -30,14 +30,35 @@ function undefinedName(name: string): never {
   throw new RuntimeError(`\`${name}\` is not defined`, name);
 }
 
+/** The page's runtime, and its cells by id so the preview can replace one without touching the rest. */
+export interface LecternHandle {
+  runtime: Runtime;
+  main: ReturnType<Runtime["module"]>;
+  file: string;
+  cells: Map<string, {definition: CellDefinition | BrokenCellDefinition; defined: DefinedCell}>;
+  define(cell: CellDefinition): DefinedCell;
+  defineBroken(cell: BrokenCellDefinition): DefinedCell;
+}
+
 /** Starts a page: one runtime, every cell defined, errors in place. */
-export function boot(page: PageDefinition) {
+export function boot(page: PageDefinition): LecternHandle {
   setupChrome();
   const runtime = new Runtime(builtins, undefinedName);
   const main = runtime.module();
-  for (const cell of page.broken) defineBrokenCell(main, cell, page.file);
-  for (const cell of page.cells) defineCell(main, cell, page.file);
-  const handle = {runtime, main, file: page.file};
+  const cells: LecternHandle["cells"] = new Map();
+  const define = (definition: CellDefinition) => {
+    const defined = defineCell(main, definition, page.file);
+    cells.set(definition.id, {definition, defined});
+    return defined;
+  };
+  const defineBroken = (definition: BrokenCellDefinition) => {
+    const defined = defineBrokenCell(main, definition, page.file);
+    cells.set(definition.id, {definition, defined});
+    return defined;
+  };
+  for (const cell of page.broken) defineBroken(cell);
+  for (const cell of page.cells) define(cell);
+  const handle: LecternHandle = {runtime, main, file: page.file, cells, define, defineBroken};
   // A handle for tests and for the console: `__lectern.main.value("x")`.
   (globalThis as any).__lectern = handle;
   document.documentElement.dataset.lectern = "ready";
