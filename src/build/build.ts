@@ -5,6 +5,7 @@ import {formatDiagnostic, sortDiagnostics, type Diagnostic} from "../notebook/di
 import {createImportResolver} from "./resolve.js";
 import {renderPage, type LessonLink} from "./page.js";
 import {bundlePages, bundleEntry, pageModule} from "./bundle.js";
+import {convertMnist} from "./mnist.js";
 import {buildStylesheet, writeHashed, packageDir, FAVICON} from "./static.js";
 
 export interface BuildOptions {
@@ -107,6 +108,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   mkdirSync(assetsDir, {recursive: true});
   try {
     const assets = writeStaticAssets(root, assetsDir);
+    assets.mnist = writeHashed(assetsDir, "mnist", "bin", await cachedMnist(root));
     const workerEntry = join(root, "cells/train/worker.ts");
     if (existsSync(workerEntry)) assets["train-worker"] = await bundleEntry(workerEntry, tmp, "train-worker", assets);
     const clientEntry = join(root, "src/client/main.ts");
@@ -158,6 +160,17 @@ function writeStaticAssets(root: string, assetsDir: string): Record<string, stri
     // No wasm backend installed: pages that need it say so when they start.
   }
   return assets;
+}
+
+/** The MNIST binary, converted once per version of the `mnist` package and kept in .cache/. */
+async function cachedMnist(root: string): Promise<Uint8Array> {
+  const version = JSON.parse(readFileSync(join(packageDir(root, "mnist"), "package.json"), "utf8")).version;
+  const file = join(root, ".cache", `mnist-${version}.lmn1`);
+  if (existsSync(file)) return readFileSync(file);
+  const bytes = await convertMnist();
+  mkdirSync(dirname(file), {recursive: true});
+  writeFileSync(file, bytes);
+  return bytes;
 }
 
 /** Replaces outDir with tmp in two renames; the old site is removed only after the new one is in place. */
