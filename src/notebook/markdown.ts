@@ -30,6 +30,21 @@ export interface Heading {
   text: string;
 }
 
+/** A link as written (`[x](perceptron.md#xor)`), where it is, for the course-level link check. */
+export interface LinkUse {
+  href: string;
+  line: number;
+  column: number;
+}
+
+/** An element id the page will have (a heading's, or an `id=` in raw HTML), where it comes from. */
+export interface Anchor {
+  id: string;
+  kind: "heading" | "html";
+  line: number;
+  column: number;
+}
+
 /** What rendering needs to know about cells, decided after their code is analyzed. */
 export interface RenderEnv {
   /** `cell index → html` for the cell's output root (and its source, when shown). */
@@ -50,6 +65,8 @@ export interface ParsedMarkdown {
   tokens: Token[];
   cells: CellSource[];
   headings: Heading[];
+  links: LinkUse[];
+  anchors: Anchor[];
   problems: MarkdownProblem[];
   steps: number;
   env: Env;
@@ -134,6 +151,8 @@ export function parseMarkdown(body: string): ParsedMarkdown {
   const tokens = md.parse(body, env);
   const cells: CellSource[] = [];
   const headings: Heading[] = [];
+  const links: LinkUse[] = [];
+  const anchors: Anchor[] = [];
   let step = 0;
   for (let i = 0; i < tokens.length; ++i) {
     const token = tokens[i];
@@ -143,6 +162,8 @@ export function parseMarkdown(body: string): ParsedMarkdown {
       const id = slugify(text, env.slugs);
       token.meta = {id};
       headings.push({level: Number(token.tag.slice(1)), id, text});
+      const raw = env.sourceLines[token.map![0]] ?? "";
+      anchors.push({id, kind: "heading", line: token.map![0] + 1, column: raw.length - raw.trimStart().length + 1});
     } else if (token.type === "fence") {
       const {lang, attributes, bad} = parseFenceInfo(token.info);
       if (lang !== "js") continue;
@@ -158,8 +179,14 @@ export function parseMarkdown(body: string): ParsedMarkdown {
       token.meta = {cell};
       cells.push(cell);
     } else if (token.type === "inline") {
+      const found = {line: token.map?.[0] ?? 0, column: 0};
       for (const child of token.children ?? []) {
-        if (child.type === "live") {
+        if (child.type === "link_open") {
+          const href = child.attrGet("href") ?? "";
+          links.push({href, ...locate(href, token, env, found)});
+        } else if (child.type === "html_inline") {
+          htmlIds(child.content, token.map?.[0] ?? 0, env, anchors);
+        } else if (child.type === "live") {
           const pos = inlinePosition(token, child.meta.offset, env);
           const cell = makeCell(cells.length + 1, child.content, true, pos.line, pos.column, 0, pos.line, pos.column - 2, step, new Map(), env);
           cell.inlineError = child.meta.error && {message: child.meta.error.message, offset: child.meta.error.offset - child.meta.offset};
@@ -172,9 +199,49 @@ export function parseMarkdown(body: string): ParsedMarkdown {
       }
     } else if (token.type === "math_block") {
       checkMath(token, token.map![0] + 1, 1, env.problems);
+    } else if (token.type === "html_block") {
+      htmlIds(token.content, token.map![0], env, anchors);
     }
   }
-  return {tokens, cells, headings, problems: env.problems, steps: step + 1, env};
+  return {tokens, cells, headings, links, anchors, problems: env.problems, steps: step + 1, env};
+}
+
+/**
+ * Where a link's target is written: inline tokens carry no offsets, so look for the text in the
+ * block (after the previous link of the block), then anywhere (a reference definition), else the block.
+ */
+function locate(href: string, token: Token, env: Env, from: {line: number; column: number}): {line: number; column: number} {
+  const [start, end] = token.map ?? [0, 0];
+  const candidates = [href];
+  try {
+    if (decodeURI(href) !== href) candidates.push(decodeURI(href));
+  } catch {
+    // A malformed escape: search for the text as written only.
+  }
+  for (const text of candidates) {
+    for (let i = from.line; i < end; ++i) {
+      const at = (env.sourceLines[i] ?? "").indexOf(text, i === from.line ? from.column : 0);
+      if (at >= 0) {
+        from.line = i;
+        from.column = at + text.length;
+        return {line: i + 1, column: at + 1};
+      }
+    }
+    const i = env.sourceLines.findIndex((line) => new RegExp(`^\\s*\\[[^\\]]+\\]:\\s*<?${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`).test(line));
+    if (i >= 0) return {line: i + 1, column: env.sourceLines[i].indexOf(text) + 1};
+  }
+  const raw = env.sourceLines[start] ?? "";
+  return {line: start + 1, column: raw.length - raw.trimStart().length + 1};
+}
+
+/** `id="…"` attributes in raw HTML: the page will have those element ids too. */
+function htmlIds(html: string, firstLine: number, env: Env, anchors: Anchor[]): void {
+  for (const m of html.matchAll(/<[A-Za-z][^>]*?\sid\s*=\s*["']([^"']+)["']/g)) {
+    const id = m[1];
+    const line = env.sourceLines.findIndex((l, i) => i >= firstLine && (l.includes(`"${id}"`) || l.includes(`'${id}'`)));
+    const at = line >= 0 ? line : firstLine;
+    anchors.push({id, kind: "html", line: at + 1, column: Math.max(0, (env.sourceLines[at] ?? "").search(/\sid\s*=/)) + 2});
+  }
 }
 
 function makeCell(index: number, code: string, inline: boolean, line: number, column: number, indent: number, fenceLine: number, fenceColumn: number, step: number, attributes: Map<string, string | true>, env: Env, raw = ""): CellSource {

@@ -1,5 +1,5 @@
 import {splitFrontMatter, validateFrontMatter, type FrontMatter} from "./frontmatter.js";
-import {parseMarkdown, renderMarkdown, type Heading, type RenderEnv} from "./markdown.js";
+import {parseMarkdown, renderMarkdown, type Heading, type RenderEnv, type LinkUse, type Anchor} from "./markdown.js";
 import {cellPosition, type CellSource} from "./cells.js";
 import {analyzeCell, CellCodeError, type CellAnalysis} from "./javascript/analyze.js";
 import {transpileCell, type TranspiledCell} from "./javascript/transpile.js";
@@ -30,6 +30,9 @@ export interface CompiledNotebook {
   frontMatter: FrontMatter;
   title: string;
   headings: Heading[];
+  /** Links as written, with positions, and the element ids headings and raw HTML give the page. */
+  links: LinkUse[];
+  anchors: Anchor[];
   cells: CompiledCell[];
   diagnostics: Diagnostic[];
   /** HTML per step: call `render` to get it with the page's own link rewriting. */
@@ -136,7 +139,7 @@ export function compileNotebook(source: string, options: CompileOptions): Compil
       }
     }
     for (const use of w.analysis.imports) {
-      const problem = options.resolveImport?.(use.source);
+      const problem = notebookImport(use.source, file) ?? options.resolveImport?.(use.source);
       if (problem) w.error ??= {message: problem, ...cellPosition(w.source, use.start)};
     }
     inputsOf.set(w, inputs);
@@ -170,10 +173,23 @@ export function compileNotebook(source: string, options: CompileOptions): Compil
     frontMatter: front.data,
     title: typeof front.data.title === "string" ? front.data.title : "Untitled",
     headings: parsed.headings,
+    links: parsed.links,
+    anchors: parsed.anchors,
     cells,
     diagnostics: sortDiagnostics(diagnostics),
     render: (env) => renderMarkdown(parsed, {...env, renderCell: (source) => env.renderCell(byCell.get(source)!)})
   };
+}
+
+/** A cell that imports a notebook (its own, or another): say what to do instead. */
+function notebookImport(specifier: string, file: string): string | undefined {
+  const path = specifier.replace(/[?#].*$/, "");
+  if (!/\.md$/i.test(path)) return undefined;
+  const name = (p: string) => p.slice(p.lastIndexOf("/") + 1);
+  if (name(path) === name(file)) {
+    return `this cell imports its own notebook (\`${specifier}\`): cells of one notebook already see each other's top-level names, so use them directly`;
+  }
+  return `cannot import the notebook \`${specifier}\`: a notebook is not a module; move the shared code into cells/ and import it as \`../cells/<name>.js\``;
 }
 
 /** Strongly connected groups of more than one cell (Tarjan), each in dependency order. */
