@@ -1,0 +1,371 @@
+// The page side of live training: `train(model, options)` starts a run in the page's training
+// worker (one per page, reused) and returns an async generator of snapshots with controls
+// attached. Small models may train on the main thread through the same protocol (onMain: true),
+// and so does every model when no worker can start (Node, or a worker that failed to load).
+// The page never loads tfjs for a worker run: this module imports no tfjs.
+import {assetURL} from "../assets.js";
+import type {BackendChoice, BackendName} from "../tf/backend.js";
+import {backendFromSearch} from "../tf/backend.js";
+import type {DataSpec, DoneReason, FitOptions, FromTrainer, RunInfo, Snapshot, ToTrainer} from "./protocol.js";
+import {modelData, type ModelData, type SequentialSpec} from "./spec.js";
+import {connectedPair, workerTransport, type Transport} from "./transport.js";
+
+export interface Connection {
+  transport: Transport<FromTrainer, ToTrainer>;
+  backend: BackendChoice;
+}
+
+/** One trainer (a worker, or the page itself) and the runs it serves. */
+export class TrainerHost {
+  readonly connection: Promise<Connection>;
+  private readonly listeners = new Map<number, (message: FromTrainer) => void>();
+  private readonly memoryRequests = new Map<number, (memory: {numTensors: number; numBytes: number}) => void>();
+  private nextId = 1;
+
+  constructor(connect: () => Promise<Connection>) {
+    this.connection = connect().then((connection) => {
+      connection.transport.onmessage = (message) => this.dispatch(message);
+      return connection;
+    });
+  }
+
+  get backend(): Promise<BackendChoice> {
+    return this.connection.then((c) => c.backend);
+  }
+
+  /** Posts in order, once connected. */
+  send(message: ToTrainer, transfer?: Transferable[]): void {
+    void this.connection.then(({transport}) => transport.post(message, transfer), () => {});
+  }
+
+  /** A fresh run id whose messages go to `listener`. */
+  open(listener: (message: FromTrainer) => void): number {
+    const id = this.nextId++;
+    this.listeners.set(id, listener);
+    return id;
+  }
+
+  close(id: number): void {
+    this.listeners.delete(id);
+  }
+
+  /** The trainer's tf.memory(): tensors alive in the worker (or page) right now. */
+  async memory(): Promise<{numTensors: number; numBytes: number}> {
+    await this.connection;
+    const request = this.nextId++;
+    return new Promise((resolve) => {
+      this.memoryRequests.set(request, resolve);
+      this.send({type: "memory", request});
+    });
+  }
+
+  /** Fails every open run (the worker crashed). */
+  fail(message: string): void {
+    for (const [run, listener] of this.listeners) {
+      listener({type: "error", run, message});
+      listener({type: "done", run, reason: "failed", step: 0, numTensors: NaN});
+    }
+  }
+
+  private dispatch(message: FromTrainer): void {
+    if (message.type === "memory") {
+      this.memoryRequests.get(message.request)?.(message);
+      this.memoryRequests.delete(message.request);
+    } else if ("run" in message && message.run !== undefined) {
+      this.listeners.get(message.run)?.(message);
+    }
+  }
+}
+
+/** Sends init and waits for the trainer's backend choice. */
+export function handshake(transport: Transport<FromTrainer, ToTrainer>, backend?: BackendName): Promise<BackendChoice> {
+  return new Promise((resolve, reject) => {
+    transport.onmessage = (message) => {
+      if (message.type === "ready") resolve(message.backend);
+      if (message.type === "error") reject(new Error(message.message));
+    };
+    transport.post({type: "init", ...(backend ? {backend} : {})});
+  });
+}
+
+/** The trainer on this thread (tfjs loads into the page), over an in-process channel. */
+export async function connectInProcess(backend?: BackendName): Promise<Connection> {
+  const {serveTrainer} = await import("./trainer-core.js");
+  const [page, trainer] = connectedPair<ToTrainer, FromTrainer>();
+  serveTrainer(trainer);
+  return {transport: page, backend: await handshake(page, backend)};
+}
+
+/** The page's training worker; if it cannot load, the main thread with a note saying so. */
+async function connectWorker(host: () => TrainerHost, backend?: BackendName): Promise<Connection> {
+  const url = assetURL("train-worker")!;
+  let worker: Worker;
+  try {
+    worker = new Worker(url, {type: "module"});
+  } catch (error) {
+    return fallBack(`The training worker could not start (${(error as Error).message})`, backend);
+  }
+  const transport = workerTransport<FromTrainer, ToTrainer>(worker);
+  let ready = false;
+  const loadFailed = new Promise<never>((_, reject) =>
+    worker.addEventListener("error", (event) => {
+      // A worker that fails to load reports an error event with no message.
+      if (!ready) return reject(new Error(`The training worker did not load from ${url.pathname}`));
+      host().fail(`The training worker crashed: ${event.message || "no message"}`);
+    })
+  );
+  try {
+    const choice = await Promise.race([handshake(transport, backend), loadFailed]);
+    ready = true;
+    return {transport, backend: choice};
+  } catch (error) {
+    worker.terminate();
+    return fallBack((error as Error).message, backend);
+  }
+}
+
+async function fallBack(why: string, backend?: BackendName): Promise<Connection> {
+  const connection = await connectInProcess(backend);
+  const note = `${why}; training on the page's main thread, which may stutter.`;
+  return {...connection, backend: {...connection.backend, note: connection.backend.note ? `${note} ${connection.backend.note}` : note}};
+}
+
+let workerHost: TrainerHost | undefined;
+let pageHost: TrainerHost | undefined;
+
+/** The trainer for this page: its worker, or (onMain, or no worker possible) the page itself. */
+export function trainerHost(options: {onMain?: boolean} = {}): TrainerHost {
+  const backend = backendFromSearch(globalThis.location?.search);
+  const canUseWorker = typeof Worker !== "undefined" && assetURL("train-worker") !== null;
+  if (options.onMain || !canUseWorker) return (pageHost ??= new TrainerHost(() => connectInProcess(backend)));
+  const host: TrainerHost = (workerHost ??= new TrainerHost(() => connectWorker(() => host, backend)));
+  return host;
+}
+
+export interface LossPoint {
+  step: number;
+  epoch: number;
+  loss: number;
+}
+
+/** A snapshot as the page sees it: the trainer's, plus the run's loss history so far. */
+export interface TrainingSnapshot extends Snapshot {
+  /** 0 for the first run, then 1, 2, … after each reset(). */
+  run: number;
+  info: RunInfo;
+  history: LossPoint[];
+  valHistory: LossPoint[];
+}
+
+export interface RunEnd {
+  reason: DoneReason;
+  step: number;
+  /** Tensors the trainer still held after freeing this run's. */
+  numTensors: number;
+}
+
+export interface TrainOptions extends FitOptions {
+  data: DataSpec;
+  /** Stops the run when aborted. */
+  signal?: AbortSignal;
+  /** Stops the run when it resolves (Observable's `invalidation`). */
+  invalidation?: Promise<unknown>;
+  /** Train on the page's main thread (small models) instead of the worker. */
+  onMain?: boolean;
+  /** Serve the run here instead of the page's trainer (tests). */
+  host?: TrainerHost;
+  /** Loading progress (the digits' download, …). */
+  onProgress?: (progress: {what: string; loaded: number; total?: number}) => void;
+}
+
+/** A live run: iterate it for snapshots (only the newest unread one is kept), steer it with the
+ *  methods. In a notebook a cell whose value is the run becomes its snapshots; keep the handle
+ *  in the same cell, or use the trainer widget. */
+export interface TrainingRun extends AsyncGenerator<TrainingSnapshot, void, undefined> {
+  /** The run's settings once built (backend, parameter count, sizes, example inputs). */
+  readonly info: Promise<RunInfo>;
+  readonly backend: Promise<BackendChoice>;
+  /** Resolves when the run is over for good, after the trainer freed its tensors. */
+  readonly ended: Promise<RunEnd>;
+  readonly latest: TrainingSnapshot | undefined;
+  readonly paused: boolean;
+  pause(): void;
+  resume(): void;
+  /** One step (pauses first if running). */
+  step(): void;
+  /** Steps per second at most (null: as fast as it goes). */
+  speed(stepsPerSecond: number | null): void;
+  stop(): void;
+  /** Starts over from fresh weights: same seed unless given, same data and settings. */
+  reset(options?: {seed?: number}): void;
+}
+
+export function train(model: SequentialSpec | ModelData, options: TrainOptions): TrainingRun {
+  return new Run(modelData(model), options);
+}
+
+class Run implements TrainingRun {
+  latest: TrainingSnapshot | undefined;
+  paused: boolean;
+  readonly ended: Promise<RunEnd>;
+  readonly backend: Promise<BackendChoice>;
+  info!: Promise<RunInfo>;
+
+  private readonly host: TrainerHost;
+  private readonly fit: FitOptions;
+  private id = 0;
+  private generation = -1;
+  private resolveInfo: (info: RunInfo) => void = () => {};
+  private resolveEnded!: (end: RunEnd) => void;
+  private unread: TrainingSnapshot | undefined;
+  private error: Error | undefined;
+  private finished = false;
+  private waiter: {resolve(result: IteratorResult<TrainingSnapshot, void>): void; reject(error: Error): void} | undefined;
+  private history: LossPoint[] = [];
+  private valHistory: LossPoint[] = [];
+  private currentInfo: RunInfo | undefined;
+
+  constructor(private readonly model: ModelData, private readonly options: TrainOptions) {
+    const {data: _data, signal, invalidation, onMain, host, onProgress: _onProgress, ...fit} = options;
+    this.fit = fit;
+    this.paused = fit.startPaused ?? false;
+    this.host = host ?? trainerHost({onMain: onMain ?? false});
+    this.backend = this.host.backend;
+    this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
+    if (signal?.aborted) {
+      this.info = new Promise(() => {});
+      this.finished = true;
+      this.resolveEnded({reason: "stopped", step: 0, numTensors: NaN});
+      return;
+    }
+    signal?.addEventListener("abort", () => this.stop(), {once: true});
+    void invalidation?.then(() => this.stop());
+    this.start(fit.seed);
+  }
+
+  private start(seed: number | undefined): void {
+    this.generation += 1;
+    this.history = [];
+    this.valHistory = [];
+    this.currentInfo = undefined;
+    this.unread = undefined;
+    this.info = new Promise((resolve) => (this.resolveInfo = resolve));
+    const generation = this.generation;
+    const id = this.host.open((message) => this.receive(message, generation));
+    this.id = id;
+    const fit = {...this.fit, startPaused: this.paused, ...(seed !== undefined ? {seed} : {})};
+    this.host.send({type: "start", run: id, model: this.model, data: this.options.data, fit});
+  }
+
+  private receive(message: FromTrainer, generation: number): void {
+    const current = generation === this.generation;
+    if (message.type === "done") {
+      this.host.close(message.run);
+      if (!current) return; // a run replaced by reset() ending: the new one carries on
+      this.finished = true;
+      this.resolveEnded({reason: message.reason, step: message.step, numTensors: message.numTensors});
+      this.flush();
+      return;
+    }
+    if (!current || this.finished) return;
+    switch (message.type) {
+      case "progress":
+        this.options.onProgress?.(message);
+        break;
+      case "started":
+        this.currentInfo = message.info;
+        this.resolveInfo(message.info);
+        break;
+      case "error":
+        this.error = new Error(message.message);
+        this.flush();
+        break;
+      case "snapshot": {
+        const s = message.snapshot;
+        if (s.step > 0 && s.step !== this.history.at(-1)?.step) this.history.push({step: s.step, epoch: s.epoch, loss: s.loss});
+        if (s.valLoss !== undefined) this.valHistory.push({step: s.step, epoch: s.epoch, loss: s.valLoss});
+        const snapshot: TrainingSnapshot = {...s, run: this.generation, info: this.currentInfo!, history: this.history.slice(), valHistory: this.valHistory.slice()};
+        this.latest = snapshot;
+        this.unread = snapshot; // latest wins: a slow reader skips to the newest
+        this.flush();
+        break;
+      }
+    }
+  }
+
+  /** Hands the newest news to a waiting next(). */
+  private flush(): void {
+    const waiter = this.waiter;
+    if (waiter === undefined) return;
+    if (this.unread) {
+      this.waiter = undefined;
+      const value = this.unread;
+      this.unread = undefined;
+      waiter.resolve({value, done: false});
+    } else if (this.error) {
+      this.waiter = undefined;
+      waiter.reject(this.error);
+      this.error = undefined;
+      this.finished = true;
+    } else if (this.finished) {
+      this.waiter = undefined;
+      waiter.resolve({value: undefined, done: true});
+    }
+  }
+
+  next(): Promise<IteratorResult<TrainingSnapshot, void>> {
+    if (this.waiter) return Promise.reject(new Error("Wait for the previous next() before calling it again."));
+    return new Promise((resolve, reject) => {
+      this.waiter = {resolve, reject};
+      this.flush();
+    });
+  }
+
+  return(): Promise<IteratorResult<TrainingSnapshot, void>> {
+    this.stop();
+    return Promise.resolve({value: undefined, done: true});
+  }
+
+  throw(error: unknown): Promise<IteratorResult<TrainingSnapshot, void>> {
+    this.stop();
+    return Promise.reject(error);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  // Controls: the trainer applies them between steps.
+  pause(): void {
+    this.paused = true;
+    this.command("pause");
+  }
+  resume(): void {
+    this.paused = false;
+    this.command("resume");
+  }
+  step(): void {
+    if (!this.paused) this.pause();
+    this.command("step");
+  }
+  speed(stepsPerSecond: number | null): void {
+    this.fit.stepsPerSecond = stepsPerSecond;
+    if (!this.finished) this.host.send({type: "speed", run: this.id, stepsPerSecond});
+  }
+  stop(): void {
+    if (this.finished) return;
+    this.command("stop");
+    this.finished = true; // the reader is done now; `ended` waits for the trainer's cleanup
+    this.unread = undefined;
+    this.flush();
+  }
+  reset(options: {seed?: number} = {}): void {
+    if (this.finished) throw new Error("This run is over; start a new one with train().");
+    this.command("stop");
+    this.start(options.seed ?? this.fit.seed);
+  }
+
+  private command(type: "pause" | "resume" | "step" | "stop"): void {
+    if (!this.finished) this.host.send({type, run: this.id});
+  }
+}

@@ -1,0 +1,361 @@
+// The training loop behind every live model: serves the protocol (./protocol.ts) over a Transport,
+// in a worker (./worker.ts) or on the page's main thread, and in Node for tests.
+// One step at a time, yielding a task between steps so stop/pause get through (a stop lands
+// within one step); snapshots by the clock (a few per second), not per step; every tensor a run
+// makes is freed when it ends, and the done message says how many the engine still holds.
+import {splitMnist, loadMnist} from "../data/mnist.js";
+import {mulberry32, permutation, subSeed} from "../data/random.js";
+import {initBackend, type BackendChoice} from "../tf/backend.js";
+import {tf, tfl} from "../tf/tfjs.js";
+import {buildModel, type BuiltModel} from "./build-model.js";
+import {snapshotTransfer, type DataSpec, type DoneReason, type FitOptions, type FromTrainer, type RunInfo, type Snapshot, type ToTrainer} from "./protocol.js";
+import type {Transport} from "./transport.js";
+import {sleep, yieldToEventLoop} from "./yield.js";
+
+interface Control {
+  paused: boolean;
+  stopped: boolean;
+  /** Single steps asked for while paused. */
+  steps: number;
+  stepsPerSecond: number | null;
+  /** Resolves the current wait (pause or speed limit) early. */
+  wake: () => void;
+}
+
+/** Answers a page's messages on `transport`; returns a function that stops every run. */
+export function serveTrainer(transport: Transport<ToTrainer, FromTrainer>, defaults: {wasmPaths?: string} = {}): () => void {
+  const runs = new Map<number, Control>();
+  let backend: Promise<BackendChoice> | undefined;
+  const post = (message: FromTrainer, transfer?: Transferable[]) => transport.post(message, transfer);
+  const ready = (message?: Extract<ToTrainer, {type: "init"}>) => {
+    backend ??= initBackend({preferred: message?.backend, wasmPaths: message?.wasmPaths ?? defaults.wasmPaths});
+    return backend;
+  };
+
+  transport.onmessage = (message) => {
+    const control = "run" in message ? runs.get(message.run) : undefined;
+    switch (message.type) {
+      case "init":
+        ready(message).then(
+          (choice) => post({type: "ready", backend: choice}),
+          (error) => post({type: "error", message: messageOf(error)})
+        );
+        break;
+      case "start": {
+        const run: Control = {paused: message.fit.startPaused ?? false, stopped: false, steps: 0, stepsPerSecond: message.fit.stepsPerSecond ?? null, wake: () => {}};
+        runs.set(message.run, run);
+        void train(message, run, ready, post).finally(() => runs.delete(message.run));
+        break;
+      }
+      case "pause":
+      case "resume":
+      case "step":
+      case "stop":
+        if (control === undefined) break;
+        if (message.type === "pause") control.paused = true;
+        if (message.type === "resume") control.paused = false;
+        if (message.type === "step") control.steps += 1;
+        if (message.type === "stop") control.stopped = true;
+        control.wake();
+        break;
+      case "speed":
+        if (control === undefined) break;
+        control.stepsPerSecond = message.stepsPerSecond;
+        control.wake();
+        break;
+      case "memory": {
+        const {numTensors, numBytes} = tf.memory();
+        post({type: "memory", request: message.request, numTensors, numBytes});
+        break;
+      }
+    }
+  };
+  return () => {
+    for (const control of runs.values()) {
+      control.stopped = true;
+      control.wake();
+    }
+  };
+}
+
+/** Tensors the run owns; all freed in `finally`, whatever happens. */
+interface Owned {
+  built?: BuiltModel;
+  tensors: tf.Tensor[];
+}
+
+async function train(
+  start: Extract<ToTrainer, {type: "start"}>,
+  control: Control,
+  ready: () => Promise<BackendChoice>,
+  post: (message: FromTrainer, transfer?: Transferable[]) => void
+): Promise<void> {
+  const {run, fit} = start;
+  const owned: Owned = {tensors: []};
+  let reason: DoneReason = "stopped";
+  let step = 0;
+  try {
+    const backend = await ready();
+    const data = await prepareData(start.data, (what, loaded, total) => post({type: "progress", run, what, loaded, ...(total ? {total} : {})}));
+    if (control.stopped) return;
+    const seed = fit.seed ?? 0;
+    owned.built = await buildModel(start.model, seed);
+    const {model, optimizer, loss} = owned.built;
+    const keep = <T extends tf.Tensor>(t: T): T => (owned.tensors.push(t), t);
+    const x = keep(tf.tensor(data.x, [data.count, ...data.xShape]));
+    const y = keep(tf.tensor(data.y, [data.count, ...data.yShape]));
+    const validationLimit = Math.min(data.testCount, fit.validationLimit ?? 1000);
+    const testX = data.testX && validationLimit > 0 ? keep(tf.tensor(data.testX.subarray(0, validationLimit * size(data.xShape)), [validationLimit, ...data.xShape])) : undefined;
+    const testY = data.testY && testX ? keep(tf.tensor(data.testY.subarray(0, validationLimit * size(data.yShape)), [validationLimit, ...data.yShape])) : undefined;
+    const extras = makeExtras(model, data, fit, keep);
+
+    const batchSize = Math.max(1, Math.min(fit.batchSize ?? 32, data.count));
+    const stepsPerEpoch = Math.ceil(data.count / batchSize);
+    const info: RunInfo = {
+      backend: backend.name,
+      params: model.countParams(),
+      trainCount: data.count,
+      testCount: data.testCount,
+      stepsPerEpoch,
+      inputShape: data.xShape,
+      outputShape: (model.outputs[0]!.shape as number[]).slice(1),
+      ...extras.info
+    };
+    post({type: "started", run, info});
+
+    const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const regularizers = () => (model as unknown as {calculateLosses?: () => tf.Scalar[]}).calculateLosses?.() ?? [];
+    const objective = (xs: tf.Tensor, ys: tf.Tensor) => {
+      let total = tf.mean(loss(ys, model.apply(xs, {training: true}) as tf.Tensor));
+      for (const penalty of regularizers()) total = tf.add(total, penalty);
+      return total as tf.Scalar;
+    };
+    const validate = () => {
+      if (!testX || !testY) return undefined;
+      const value = tf.tidy(() => tf.mean(loss(testY, model.predict(testX) as tf.Tensor)).dataSync()[0]!);
+      return value;
+    };
+
+    // Losses since the last snapshot stay on the device until a snapshot reads them all at once.
+    let pending: tf.Scalar[] = [];
+    let lastLoss = NaN;
+    let order: Uint32Array = new Uint32Array(0);
+    let elapsed = 0;
+    let lastSnapshot = -Infinity;
+    let valLoss: number | undefined;
+    const rate: [number, number][] = []; // (elapsed, step) samples for steps/sec
+    const snapshotEvery = fit.snapshotEvery ?? 250;
+    const maxSteps = Math.min(fit.steps ?? Infinity, (fit.epochs ?? Infinity) * stepsPerEpoch);
+
+    const snapshot = (final: boolean): Snapshot => {
+      if (pending.length > 0) {
+        const values = tf.tidy(() => tf.stack(pending).dataSync() as Float32Array);
+        tf.dispose(pending);
+        pending = [];
+        lastLoss = values.reduce((a, b) => a + b, 0) / values.length;
+      }
+      if (fit.validation === "snapshot") valLoss = validate();
+      rate.push([elapsed, step]);
+      while (rate.length > 2 && elapsed - rate[0]![0] > 3000) rate.shift();
+      const [t0, s0] = rate[0]!;
+      const snap: Snapshot = {
+        step,
+        epoch: step / stepsPerEpoch,
+        loss: lastLoss,
+        stepsPerSec: elapsed > t0 ? ((step - s0) * 1000) / (elapsed - t0) : 0,
+        elapsed,
+        paused: control.paused && !final,
+        ...(final ? {final} : {}),
+        ...(valLoss !== undefined ? {valLoss} : {}),
+        ...extras.compute()
+      };
+      valLoss = undefined;
+      return snap;
+    };
+    const send = (final = false) => {
+      const snap = snapshot(final);
+      post({type: "snapshot", run, snapshot: snap}, snapshotTransfer(snap));
+      lastSnapshot = performance.now();
+      return snap;
+    };
+
+    let sentPaused = false;
+    while (!control.stopped && step < maxSteps) {
+      if (control.paused && control.steps === 0) {
+        if (!sentPaused && step > 0) send();
+        sentPaused = true;
+        await new Promise<void>((resolve) => (control.wake = resolve));
+        continue;
+      }
+      sentPaused = false;
+      const single = control.paused;
+      if (single) control.steps -= 1;
+
+      const began = performance.now();
+      const inEpoch = step % stepsPerEpoch;
+      // A fresh seeded order each epoch (as fit's shuffle: true); an empty order means rows in turn.
+      if (inEpoch === 0 && fit.shuffle !== false) order = permutation(data.count, mulberry32(subSeed(seed, 1000 + step / stepsPerEpoch)));
+      const batch = batchIndices(order, inEpoch, batchSize, data.count);
+      const cost = tf.tidy(() => {
+        const indices = tf.tensor1d(batch, "int32");
+        return optimizer.minimize(() => objective(tf.gather(x, indices), tf.gather(y, indices)), true, variables)!;
+      });
+      pending.push(cost);
+      step += 1;
+      elapsed += performance.now() - began;
+      // A fresh validation loss is news: it goes out at once (at most once an epoch).
+      const epochEnd = fit.validation !== "snapshot" && fit.validation !== "none" && step % stepsPerEpoch === 0;
+      if (epochEnd) valLoss = validate();
+
+      if (single || step === 1 || (epochEnd && valLoss !== undefined) || performance.now() - lastSnapshot >= snapshotEvery) {
+        const snap = send();
+        if ((fit.stopOnNaN ?? true) && !Number.isFinite(snap.loss)) {
+          reason = "diverged";
+          break;
+        }
+      }
+      const cap = control.stepsPerSecond;
+      if (cap && cap > 0) {
+        const waitFor = 1000 / cap - (performance.now() - began);
+        await (waitFor > 0 ? sleep(waitFor, new Promise<void>((resolve) => (control.wake = resolve))) : yieldToEventLoop());
+      } else {
+        await yieldToEventLoop();
+      }
+    }
+    if (reason !== "diverged") {
+      reason = control.stopped ? "stopped" : "finished";
+      if (step > 0 && (pending.length > 0 || !control.stopped)) send(true);
+    }
+  } catch (error) {
+    reason = "failed";
+    post({type: "error", run, message: messageOf(error)});
+  } finally {
+    owned.built?.dispose();
+    tf.dispose(owned.tensors);
+    post({type: "done", run, reason, step, numTensors: tf.memory().numTensors});
+  }
+}
+
+/** Row indices of one batch, as int32 for tf.gather. */
+function batchIndices(order: Uint32Array, inEpoch: number, batchSize: number, count: number): Int32Array {
+  const start = inEpoch * batchSize;
+  const end = Math.min(start + batchSize, count);
+  const batch = new Int32Array(end - start);
+  for (let i = 0; i < batch.length; i++) batch[i] = order.length ? order[start + i]! : start + i;
+  return batch;
+}
+
+interface PreparedData {
+  x: Float32Array;
+  y: Float32Array;
+  xShape: number[];
+  yShape: number[];
+  count: number;
+  testX?: Float32Array;
+  testY?: Float32Array;
+  testCount: number;
+  testLabels?: Uint8Array;
+}
+
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+async function prepareData(spec: DataSpec, progress: (what: string, loaded: number, total?: number) => void): Promise<PreparedData> {
+  if (spec.kind === "inline") {
+    const per = size(spec.xShape), perY = size(spec.yShape);
+    const count = spec.x.length / per;
+    if (!Number.isInteger(count) || spec.y.length !== count * perY) {
+      throw new Error(`Inline data: x holds ${spec.x.length} numbers and y ${spec.y.length}; with xShape [${spec.xShape}] and yShape [${spec.yShape}] that is not a whole number of matching samples.`);
+    }
+    const testCount = spec.testX ? spec.testX.length / per : 0;
+    return {x: spec.x, y: spec.y, xShape: spec.xShape, yShape: spec.yShape, count, testCount, ...(spec.testX ? {testX: spec.testX} : {}), ...(spec.testY ? {testY: spec.testY} : {}), ...(spec.testLabels ? {testLabels: spec.testLabels} : {})};
+  }
+  let last = 0;
+  const set = await loadMnist({
+    onProgress: ({what, loaded, total}) => {
+      if (performance.now() - last < 100) return; // a few updates a second is plenty
+      last = performance.now();
+      progress(what, loaded, total);
+    }
+  });
+  const {train, test} = splitMnist(set, spec);
+  const target = spec.target ?? "self";
+  const labelsAs = (labels: Uint8Array) => (target === "onehot" ? oneHot(labels) : Float32Array.from(labels));
+  return {
+    x: train.images,
+    y: target === "self" ? train.images : labelsAs(train.labels),
+    xShape: [784],
+    yShape: target === "self" ? [784] : target === "onehot" ? [10] : [1],
+    count: train.count,
+    testX: test.images,
+    testY: target === "self" ? test.images : labelsAs(test.labels),
+    testCount: test.count,
+    testLabels: test.labels
+  };
+}
+
+function oneHot(labels: Uint8Array): Float32Array {
+  const out = new Float32Array(labels.length * 10);
+  labels.forEach((label, i) => (out[i * 10 + label] = 1));
+  return out;
+}
+
+/** The lesson's extra outputs: fixed inputs chosen once, outputs computed at each snapshot. */
+function makeExtras(model: tfl.LayersModel, data: PreparedData, fit: FitOptions, keep: <T extends tf.Tensor>(t: T) => T) {
+  const info: Partial<RunInfo> = {};
+  const jobs: ((snap: Partial<Snapshot>) => void)[] = [];
+  const per = size(data.xShape);
+  const source = data.testX ?? data.x;
+  const sourceLabels = data.testX ? data.testLabels : undefined;
+  const sourceCount = data.testX ? data.testCount : data.count;
+
+  const k = Math.min(fit.include?.reconstructions ?? 0, sourceCount);
+  if (k > 0) {
+    const rows = sourceLabels ? oneOfEachFirst(sourceLabels, k) : Array.from({length: k}, (_, i) => i);
+    const examples = new Float32Array(k * per);
+    rows.forEach((row, i) => examples.set(source.subarray(row * per, (row + 1) * per), i * per));
+    const inputs = keep(tf.tensor(examples, [k, ...data.xShape]));
+    info.examples = {x: examples.slice(), ...(sourceLabels ? {labels: Uint8Array.from(rows, (r) => sourceLabels[r]!)} : {})};
+    jobs.push((snap) => (snap.reconstructions = tf.tidy(() => (model.predict(inputs) as tf.Tensor).dataSync().slice() as Float32Array)));
+  }
+  const latent = fit.include?.latent;
+  if (latent) {
+    const layer = model.layers[latent.layer];
+    if (layer === undefined) throw new Error(`include.latent.layer ${latent.layer}: the model has layers 0…${model.layers.length - 1}.`);
+    const count = Math.min(latent.count ?? 500, sourceCount);
+    // Shares the layers' weights; disposing the run's model frees them, so this is never disposed.
+    const encoder = tfl.model({inputs: model.inputs, outputs: layer.output as tfl.SymbolicTensor});
+    const inputs = keep(tf.tensor(source.subarray(0, count * per), [count, ...data.xShape]));
+    info.latentSize = size((layer.outputShape as number[]).slice(1));
+    if (sourceLabels) info.latentLabels = sourceLabels.slice(0, count);
+    jobs.push((snap) => (snap.latent = tf.tidy(() => (encoder.predict(inputs) as tf.Tensor).dataSync().slice() as Float32Array)));
+  }
+  const predictions = fit.include?.predictions;
+  if (predictions) {
+    const inputs = keep(tf.tensor(predictions.x, [predictions.x.length / size(predictions.shape), ...predictions.shape]));
+    // .slice(): the cpu backend's dataSync hands out its own storage, and snapshots are transferred.
+    jobs.push((snap) => (snap.predictions = tf.tidy(() => (model.predict(inputs) as tf.Tensor).dataSync().slice() as Float32Array)));
+  }
+  return {
+    info,
+    compute(): Partial<Snapshot> {
+      const snap: Partial<Snapshot> = {};
+      for (const job of jobs) job(snap);
+      return snap;
+    }
+  };
+}
+
+/** Rows ordered so the first ten show one of each digit (then the next of each, …). */
+function oneOfEachFirst(labels: Uint8Array, k: number): number[] {
+  const byDigit: number[][] = Array.from({length: 10}, () => []);
+  labels.forEach((label, row) => byDigit[label]!.push(row));
+  const rows: number[] = [];
+  for (let round = 0; rows.length < k; round++) {
+    for (const list of byDigit) if (list[round] !== undefined && rows.length < k) rows.push(list[round]!);
+  }
+  return rows;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
