@@ -43,7 +43,8 @@ export function initBackend(options: BackendOptions = {}): Promise<BackendChoice
   return current.choice;
 }
 
-async function chooseBackend(preferred: BackendName | undefined, wasmPaths?: string): Promise<BackendChoice> {
+/** The choice itself, every time it is called (initBackend remembers it). */
+export async function chooseBackend(preferred?: BackendName, wasmPaths?: string): Promise<BackendChoice> {
   const order: BackendName[] = ["webgpu", "webgl", "wasm", "cpu"];
   const candidates = preferred ? [preferred, ...order.filter((n) => n !== preferred)] : order;
   const skipped: string[] = [];
@@ -66,7 +67,8 @@ async function chooseBackend(preferred: BackendName | undefined, wasmPaths?: str
       skipped.push(`${label(name)} failed to start`);
       continue;
     }
-    const note = skipped.length ? `${skipped.join("; ")}; using ${await labelNow(name)}.` : undefined;
+    const said = `${skipped.join("; ")}; using ${await labelNow(name)}.`;
+    const note = skipped.length ? said[0]!.toUpperCase() + said.slice(1) : undefined;
     return {name, label: await labelNow(name), note, routes: numericsRoute(name)};
   }
   throw new Error(`No TensorFlow.js backend could start: ${skipped.join("; ")}.`);
