@@ -7,7 +7,7 @@ export function outputOf(root: HTMLElement): HTMLElement {
 
 /** Renders a value: DOM nodes as themselves; anything else through Observable's inspector (or as text inline). */
 export function renderValue(value: unknown, inline: boolean): Node {
-  if (isNode(value)) return value;
+  if (isNode(value)) return accessible(value);
   if (inline) return document.createTextNode(value === undefined ? "" : typeof value === "string" ? value : formatInline(value));
   if (typeof value === "string") {
     // Prose-like results read as text, not as a quoted string literal.
@@ -58,4 +58,24 @@ export function renderError(position: string, message: string, upstream?: {id: s
     box.append(message);
   }
   return box;
+}
+
+/**
+ * Mends two accessibility gaps of Observable's libraries in what a cell displays: Inputs labels
+ * only the first control of a form (a range's slider has no name of its own), and Plot puts
+ * aria-label on <g> elements, which need a role for the label to count.
+ */
+export function accessible<T extends Node>(node: T): T {
+  if (!(node instanceof Element)) return node;
+  const forms = node.matches("form") ? [node, ...node.querySelectorAll("form")] : [...node.querySelectorAll("form")];
+  for (const form of forms) {
+    const label = form.querySelector("label")?.textContent?.trim();
+    if (!label) continue;
+    for (const control of form.querySelectorAll<HTMLElement>("input, select, textarea")) {
+      const labelled = control.hasAttribute("aria-label") || control.hasAttribute("aria-labelledby") || (control.id && form.querySelector(`label[for="${CSS.escape(control.id)}"]`)) || control.closest("label");
+      if (!labelled) control.setAttribute("aria-label", label);
+    }
+  }
+  for (const g of node.querySelectorAll("g[aria-label]:not([role])")) g.setAttribute("role", "group");
+  return node;
 }

@@ -1,0 +1,62 @@
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {readFileSync} from "node:fs";
+import {join} from "node:path";
+import type {Browser, Page} from "playwright-core";
+import {buildSite, launch, openPage, settle, ROOT, type Site} from "./harness.js";
+import {compileCourse, lessonsOf} from "../../src/build/build.js";
+
+const AXE = readFileSync(join(ROOT, "node_modules/axe-core/axe.min.js"), "utf8");
+let course: Site;
+let fixture: Site;
+let browser: Browser;
+
+beforeAll(async () => {
+  [course, fixture, browser] = await Promise.all([buildSite(), buildSite({notebooks: "test/fixtures/basic"}), launch()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await course?.close();
+  await fixture?.close();
+});
+
+/** axe-core's WCAG 2.1 A and AA rules; each violation as "rule: target". */
+async function violations(page: Page): Promise<string[]> {
+  await page.addScriptTag({content: AXE});
+  return page.evaluate(async () => {
+    const result = await (window as any).axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}});
+    return result.violations.flatMap((v: any) => v.nodes.map((n: any) => `${v.id}: ${n.target.join(" ")} (${n.failureSummary?.split("\n")[1]?.trim() ?? ""})`));
+  });
+}
+
+describe("accessibility (axe-core, WCAG 2.1 AA) in both themes", () => {
+  const pages = ["", ...lessonsOf(compileCourse(ROOT).notebooks).map((l) => `${l.slug}/`)];
+  for (const colorScheme of ["light", "dark"] as const) {
+    it.each(pages)(`course page /%s has no violations (${colorScheme})`, async (path) => {
+      const {page} = await openPage(browser, course.url + path, {colorScheme});
+      await settle(page, 60_000);
+      expect(await violations(page)).toEqual([]);
+      await page.context().close();
+    });
+    it(`the fixture page of every cell kind has no violations (${colorScheme})`, async () => {
+      const {page} = await openPage(browser, fixture.url + "runtime/", {colorScheme});
+      await settle(page);
+      expect(await violations(page)).toEqual([]);
+      await page.context().close();
+    });
+  }
+
+  it("keyboard: Tab reaches the skip link first, then the theme switch, with a visible focus ring", async () => {
+    const {page} = await openPage(browser, course.url);
+    await settle(page);
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe("skip-link");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("theme-toggle");
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    expect(outline).toBe("solid");
+    await page.keyboard.press("Enter");
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("light");
+    await page.context().close();
+  });
+});
