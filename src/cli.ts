@@ -11,10 +11,17 @@ Options:
   --keep-going     publish even with errors, shown in place in the pages
   --notebooks DIR  read notebooks from DIR (default: notebooks)
   --out DIR        write the site to DIR (default: site)
-  --help           show this help`;
+  --help           show this help
+
+Commands (node build.mjs <command> --help for each):
+  check            check every notebook without building (npm run check)
+  new <slug> "T"   create notebooks/<slug>.md from a template (npm run new)`;
 
 /** Subcommands live in src/commands/<name>.ts, each exporting `run(argv): Promise<number>`. */
-const COMMANDS: Record<string, () => Promise<{run(argv: string[]): Promise<number>}>> = {};
+const COMMANDS: Record<string, () => Promise<{run(argv: string[]): Promise<number>}>> = {
+  check: () => import("./commands/check.js"),
+  new: () => import("./commands/new.js")
+};
 
 async function main(argv: string[]): Promise<number> {
   const command = argv[0] && !argv[0].startsWith("-") ? COMMANDS[argv[0]] : undefined;
