@@ -1,0 +1,217 @@
+// The training control every lesson shares: play/pause, one step, reset, speed, seed, a step
+// counter with steps per second, and a live loss plot with a log-scale switch. Plain DOM.
+// The element's `.value` is the newest snapshot and it fires "input" on each one, so in a
+// notebook `const snap = view(trainer({run: (s) => train(model, {...options, ...s})}))` works.
+// Nothing trains until Play or Step (unless autoplay); a reset with the same seed replays the run.
+import * as Plot from "@observablehq/plot";
+import type {TrainingRun, TrainingSnapshot} from "../train/client.js";
+
+/** What the widget passes to the run factory: spread it into train()'s options. */
+export interface RunSettings {
+  seed: number;
+  startPaused: boolean;
+  stepsPerSecond: number | null;
+  onProgress: (progress: {what: string; loaded: number; total?: number}) => void;
+}
+
+export interface TrainerOptions {
+  /** Starts a run with these settings (called on first Play/Step, and after each reset). */
+  run: (settings: RunSettings) => TrainingRun;
+  seed?: number;
+  /** Start training as soon as the widget is shown. */
+  autoplay?: boolean;
+  /** Stops and frees the run when it resolves (Observable's `invalidation`). */
+  invalidation?: Promise<unknown>;
+  /** What the y axis measures, e.g. "MSE per pixel". */
+  lossLabel?: string;
+  logScale?: boolean;
+  width?: number;
+  /** Names the control group for assistive technology. */
+  label?: string;
+}
+
+export type TrainerElement = HTMLElement & {value: TrainingSnapshot | undefined; run: TrainingRun | undefined};
+
+const SPEEDS: [string, number | null][] = [["as fast as it goes", null], ["100 steps/s", 100], ["10 steps/s", 10], ["1 step/s", 1]];
+
+export function trainer(options: TrainerOptions): TrainerElement {
+  const root = document.createElement("div") as unknown as TrainerElement;
+  root.className = "lectern-trainer";
+  root.setAttribute("role", "group");
+  root.setAttribute("aria-label", options.label ?? "Training controls");
+  root.value = undefined;
+  root.run = undefined;
+  root.innerHTML = `<style>${STYLE}</style>
+    <div class="lt-controls">
+      <button type="button" class="lt-play" aria-label="Play">▶</button>
+      <button type="button" class="lt-step" aria-label="Train one step">⏭</button>
+      <button type="button" class="lt-reset" aria-label="Reset to the initial weights">↺</button>
+      <label>Speed <select class="lt-speed">${SPEEDS.map(([label], i) => `<option value="${i}">${label}</option>`).join("")}</select></label>
+      <label>Seed <input class="lt-seed" type="number" step="1" min="0" value="${options.seed ?? 0}"></label>
+      <label><input class="lt-log" type="checkbox"${options.logScale ? " checked" : ""}> Log scale</label>
+    </div>
+    <output class="lt-counter" aria-live="off">step 0</output>
+    <div class="lt-plot"></div>
+    <p class="lt-status" aria-live="polite"></p>`;
+  const $ = <T extends Element>(selector: string) => root.querySelector(selector) as T;
+  const play = $<HTMLButtonElement>(".lt-play"), stepButton = $<HTMLButtonElement>(".lt-step"), reset = $<HTMLButtonElement>(".lt-reset");
+  const speed = $<HTMLSelectElement>(".lt-speed"), seedInput = $<HTMLInputElement>(".lt-seed"), log = $<HTMLInputElement>(".lt-log");
+  const counter = $<HTMLOutputElement>(".lt-counter"), plotBox = $<HTMLDivElement>(".lt-plot"), status = $<HTMLParagraphElement>(".lt-status");
+
+  let playing = false;
+  let finished = false;
+  let disposed = false;
+  const speedValue = () => SPEEDS[Number(speed.value)]![1];
+  const seed = () => Math.max(0, Math.floor(Number(seedInput.value) || 0));
+
+  const setPlaying = (on: boolean) => {
+    playing = on;
+    play.textContent = on ? "⏸" : "▶";
+    play.setAttribute("aria-label", on ? "Pause" : "Play");
+  };
+
+  /** The current run, created on demand. */
+  const ensureRun = (startPaused: boolean): TrainingRun => {
+    if (root.run) return root.run;
+    finished = false;
+    const run = options.run({seed: seed(), startPaused, stepsPerSecond: speedValue(), onProgress: showProgress});
+    root.run = run;
+    void run.backend.then((b) => !disposed && root.run === run && say(`Training on ${b.label}.${b.note ? ` ${b.note}` : ""}`), () => {});
+    void consume(run);
+    return run;
+  };
+
+  const consume = async (run: TrainingRun) => {
+    try {
+      for await (const snapshot of run) {
+        if (root.run !== run) return;
+        show(snapshot);
+      }
+      if (root.run !== run) return;
+      const end = await run.ended;
+      if (root.run !== run || end.reason === "stopped") return;
+      finished = true;
+      setPlaying(false);
+      say(end.reason === "diverged" ? `The loss became ${root.value?.loss} at step ${end.step}: training diverged. Try a smaller learning rate.` : `Finished after ${end.step} steps.`);
+    } catch (error) {
+      if (root.run !== run) return;
+      finished = true;
+      setPlaying(false);
+      say(`Training failed: ${(error as Error).message}`);
+    }
+  };
+
+  const show = (snapshot: TrainingSnapshot) => {
+    root.value = snapshot;
+    counter.value = `step ${snapshot.step.toLocaleString("en")} · epoch ${snapshot.epoch.toFixed(2)} · ${snapshot.stepsPerSec.toFixed(1)} steps/s · loss ${format(snapshot.loss)}`;
+    schedulePlot();
+    root.dispatchEvent(new Event("input", {bubbles: true}));
+  };
+
+  function showProgress({what, loaded, total}: {what: string; loaded: number; total?: number}) {
+    say(total ? `Loading ${what}: ${Math.round((100 * loaded) / total)} %` : `Loading ${what}: ${(loaded / 1e6).toFixed(1)} MB`);
+  }
+  const say = (text: string) => {
+    status.textContent = text;
+  };
+
+  // The plot redraws at most once a frame; a hidden tab skips drawing but not the snapshots.
+  let plotQueued = false;
+  const schedulePlot = () => {
+    if (plotQueued) return;
+    plotQueued = true;
+    requestAnimationFrame(() => {
+      plotQueued = false;
+      drawPlot();
+    });
+  };
+  const drawPlot = () => {
+    const snap = root.value;
+    const logScale = log.checked;
+    const usable = (points: {loss: number}[]) => points.filter((p) => Number.isFinite(p.loss) && (!logScale || p.loss > 0));
+    const train = usable(snap?.history ?? []).map((p) => ({...p, set: "training"}));
+    const validation = usable(snap?.valHistory ?? []).map((p) => ({...p, set: "validation"}));
+    const figure = Plot.plot({
+      width: options.width ?? 640,
+      height: 220,
+      marginLeft: 56,
+      style: {background: "transparent", color: "currentColor"},
+      x: {label: "training step", grid: true},
+      y: {label: options.lossLabel ?? "loss", type: logScale ? "log" : "linear", grid: true},
+      color: {domain: ["training", "validation"], legend: validation.length > 0},
+      marks: [
+        Plot.lineY(train, {x: "step", y: "loss", stroke: "set"}),
+        Plot.dot(validation, {x: "step", y: "loss", fill: "set", r: 3}),
+        Plot.lineY(validation, {x: "step", y: "loss", stroke: "set", strokeDasharray: "4 3"})
+      ]
+    });
+    figure.setAttribute("aria-label", `Loss against training step${snap ? `; latest ${format(snap.loss)} at step ${snap.step}` : ""}`);
+    plotBox.replaceChildren(figure);
+  };
+
+  const stopRun = () => {
+    root.run?.stop();
+    root.run = undefined;
+  };
+
+  play.addEventListener("click", () => {
+    if (finished) stopRun(); // Play after the end: a fresh run
+    if (playing) {
+      root.run?.pause();
+      setPlaying(false);
+      return;
+    }
+    setPlaying(true);
+    const existing = root.run;
+    ensureRun(false);
+    if (existing) existing.resume();
+  });
+  stepButton.addEventListener("click", () => {
+    if (finished) stopRun();
+    setPlaying(false);
+    ensureRun(true).step(); // a running run pauses first
+  });
+  const restart = () => {
+    stopRun();
+    finished = false;
+    root.value = undefined;
+    counter.value = "step 0";
+    say("");
+    drawPlot();
+    root.dispatchEvent(new Event("input", {bubbles: true}));
+    if (playing) ensureRun(false);
+  };
+  reset.addEventListener("click", restart);
+  seedInput.addEventListener("change", restart);
+  speed.addEventListener("change", () => root.run?.speed(speedValue()));
+  log.addEventListener("change", drawPlot);
+
+  drawPlot();
+  if (options.autoplay) {
+    setPlaying(true);
+    ensureRun(false);
+  }
+  void options.invalidation?.then(() => {
+    disposed = true;
+    stopRun();
+  });
+  return root;
+}
+
+function format(loss: number): string {
+  if (!Number.isFinite(loss)) return String(loss);
+  return loss >= 0.01 ? loss.toFixed(4) : loss.toExponential(2);
+}
+
+const STYLE = `
+.lectern-trainer { display: grid; gap: 0.5rem; font: 14px/1.4 var(--sans-serif, system-ui, sans-serif); }
+.lectern-trainer .lt-controls { display: flex; flex-wrap: wrap; gap: 0.5rem 0.75rem; align-items: center; }
+.lectern-trainer button { min-width: 2.5rem; min-height: 2.25rem; font-size: 1.1rem; border: 1px solid currentColor; border-radius: 6px; background: transparent; color: inherit; cursor: pointer; }
+.lectern-trainer select, .lectern-trainer input[type=number] { font: inherit; color: inherit; background: transparent; border: 1px solid currentColor; border-radius: 4px; padding: 0.15rem 0.3rem; }
+.lectern-trainer option { color: initial; }
+.lectern-trainer input[type=number] { width: 5rem; }
+.lectern-trainer :focus-visible { outline: 3px solid var(--focus-color, #2f7ed8); outline-offset: 2px; }
+.lectern-trainer .lt-counter { font-variant-numeric: tabular-nums; }
+.lectern-trainer .lt-status { margin: 0; min-height: 1.4em; opacity: 0.85; }
+.lectern-trainer .lt-plot svg { max-width: 100%; height: auto; }
+`;
