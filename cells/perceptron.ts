@@ -1,0 +1,7 @@
+// Lesson 1 (perceptron): one neuron, a layer of neurons, and SGD that fits them, on the (x1, x2) plane.
+export {ACTIVATIONS, activationOf, applyActivation, type Activation, type ActivationName} from "./perceptron/activation.js";
+export {initNetwork, neuron, forward, forwardPoint, kernelOf, countParameters, sizesOf, type Layer, type Network} from "./perceptron/network.js";
+export {blobs, xorData, xorTruthTable, accuracy, bestLinearAccuracy, type PlaneData} from "./perceptron/data.js";
+export {trainNetwork, type TrainOptions, type TrainSnapshot} from "./perceptron/train.js";
+export {trainLive, fitToSliders, setInput, type LiveState} from "./perceptron/live.js";
+export {planeGrid, planePlot, boundarySegment, activationPlot, historyPlot, EXTENT} from "./perceptron/plots.js";
