@@ -140,7 +140,11 @@ async function train(
     let pending: tf.Scalar[] = [];
     let lastLoss = NaN;
     let order: Uint32Array = new Uint32Array(0);
+    // Wall time while not paused: the step, the snapshots (where an async backend like WebGL
+    // actually waits for its queued work) and the yields between steps.
     let elapsed = 0;
+    let iterationStart = performance.now();
+    const elapsedNow = () => elapsed + (performance.now() - iterationStart);
     let lastSnapshot = -Infinity;
     let valLoss: number | undefined;
     const rate: [number, number][] = []; // (elapsed, step) samples for steps/sec
@@ -155,15 +159,16 @@ async function train(
         lastLoss = values.reduce((a, b) => a + b, 0) / values.length;
       }
       if (fit.validation === "snapshot") valLoss = validate();
-      rate.push([elapsed, step]);
-      while (rate.length > 2 && elapsed - rate[0]![0] > 3000) rate.shift();
+      const at = elapsedNow();
+      rate.push([at, step]);
+      while (rate.length > 2 && at - rate[0]![0] > 3000) rate.shift();
       const [t0, s0] = rate[0]!;
       const snap: Snapshot = {
         step,
         epoch: step / stepsPerEpoch,
         loss: lastLoss,
-        stepsPerSec: elapsed > t0 ? ((step - s0) * 1000) / (elapsed - t0) : 0,
-        elapsed,
+        stepsPerSec: at > t0 ? ((step - s0) * 1000) / (at - t0) : 0,
+        elapsed: at,
         paused: control.paused && !final,
         ...(final ? {final} : {}),
         ...(valLoss !== undefined ? {valLoss} : {}),
@@ -191,7 +196,7 @@ async function train(
       const single = control.paused;
       if (single) control.steps -= 1;
 
-      const began = performance.now();
+      const began = (iterationStart = performance.now());
       const inEpoch = step % stepsPerEpoch;
       // A fresh seeded order each epoch (as fit's shuffle: true); an empty order means rows in turn.
       if (inEpoch === 0 && fit.shuffle !== false) order = permutation(data.count, mulberry32(subSeed(seed, 1000 + step / stepsPerEpoch)));
@@ -202,7 +207,6 @@ async function train(
       });
       pending.push(cost);
       step += 1;
-      elapsed += performance.now() - began;
       // A fresh validation loss is news: it goes out at once (at most once an epoch).
       const epochEnd = fit.validation !== "snapshot" && fit.validation !== "none" && step % stepsPerEpoch === 0;
       if (epochEnd) valLoss = validate();
@@ -221,6 +225,8 @@ async function train(
       } else {
         await yieldToEventLoop();
       }
+      elapsed += performance.now() - began;
+      iterationStart = performance.now();
     }
     if (reason !== "diverged") {
       reason = control.stopped ? "stopped" : "finished";
