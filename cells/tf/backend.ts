@@ -1,36 +1,20 @@
 // Chooses the tfjs backend by what works here: WebGPU (when bundled) → WebGL → WASM → CPU.
-// A software-emulated GPU (SwiftShader, llvmpipe) does not count: on a machine without a GPU
-// it trained 2–3× slower than wasm at 16-bit precision (lessons.md, Traps), so it loses to wasm
-// unless the page asks for it with ?backend=webgl. Works in a window and in a worker.
+// A software-emulated GPU (SwiftShader, llvmpipe) does not count: on a machine without a GPU it
+// trains the autoencoder 2–8× slower than wasm (lessons.md, Traps; bench/train.mjs), so it loses
+// to wasm unless the page asks for it with ?backend=webgl. Works in a window and in a worker.
 import {assetURL} from "../assets.js";
 import {tf} from "./tfjs.js";
 import {numericsRoute} from "./numerics.js";
+import {backendFromSearch, type BackendChoice, type BackendName} from "./backend-names.js";
 
-export type BackendName = "webgpu" | "webgl" | "wasm" | "cpu";
-export const BACKEND_NAMES: readonly BackendName[] = ["webgpu", "webgl", "wasm", "cpu"];
-
-export interface BackendChoice {
-  /** The tfjs backend in use. */
-  name: BackendName;
-  /** What to show on the page, e.g. "WebAssembly (SIMD)". */
-  label: string;
-  /** Why this is not the first choice (a fallback, an override), in words for the page. */
-  note?: string;
-  /** Kernels rerouted for correctness or speed on this backend (see ./numerics.ts). */
-  routes: string[];
-}
+export type {BackendChoice, BackendName} from "./backend-names.js";
+export {BACKEND_NAMES, backendFromSearch} from "./backend-names.js";
 
 export interface BackendOptions {
   /** Try this backend first; defaults to `?backend=` in the page address. */
   preferred?: BackendName;
   /** Folder (ending in "/") holding the tfjs-backend-wasm .wasm files; defaults to the site's. */
   wasmPaths?: string;
-}
-
-/** The `?backend=` override in an address's query string, if it names a backend. */
-export function backendFromSearch(search: string | undefined): BackendName | undefined {
-  const asked = new URLSearchParams(search ?? "").get("backend");
-  return BACKEND_NAMES.find((name) => name === asked);
 }
 
 let current: {key: string; choice: Promise<BackendChoice>} | undefined;

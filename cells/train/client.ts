@@ -4,8 +4,8 @@
 // and so does every model when no worker can start (Node, or a worker that failed to load).
 // The page never loads tfjs for a worker run: this module imports no tfjs.
 import {assetURL} from "../assets.js";
-import type {BackendChoice, BackendName} from "../tf/backend.js";
-import {backendFromSearch} from "../tf/backend.js";
+// Only the tfjs-free names module: importing ../tf/backend.js here would put tfjs in every page.
+import {backendFromSearch, type BackendChoice, type BackendName} from "../tf/backend-names.js";
 import type {DataSpec, DoneReason, FitOptions, FromTrainer, RunInfo, Snapshot, ToTrainer} from "./protocol.js";
 import {modelData, type ModelData, type SequentialSpec} from "./spec.js";
 import {connectedPair, workerTransport, type Transport} from "./transport.js";

@@ -1,7 +1,7 @@
 // The messages between a page (./client.ts) and a trainer (./trainer-core.ts, in a worker or on
 // the main thread). Plain, structured-cloneable data only; big arrays travel as transferables.
 // Every run-specific message carries the run's id, so one worker serves every run on a page.
-import type {BackendChoice, BackendName} from "../tf/backend.js";
+import type {BackendChoice, BackendName} from "../tf/backend-names.js";
 import type {ModelData} from "./spec.js";
 
 /** Where the training data comes from. */
