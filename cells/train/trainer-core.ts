@@ -3,12 +3,13 @@
 // One step at a time, yielding a task between steps so stop/pause get through (a stop lands
 // within one step); snapshots by the clock (a few per second), not per step; every tensor a run
 // makes is freed when it ends, and the done message says how many the engine still holds.
-import {splitMnist, loadMnist} from "../data/mnist.js";
 import {mulberry32, permutation, subSeed} from "../data/random.js";
 import {initBackend, type BackendChoice} from "../tf/backend.js";
-import {tf, tfl} from "../tf/tfjs.js";
+import {tf} from "../tf/tfjs.js";
 import {buildModel, type BuiltModel} from "./build-model.js";
-import {snapshotTransfer, type DataSpec, type DoneReason, type FitOptions, type FromTrainer, type RunInfo, type Snapshot, type ToTrainer} from "./protocol.js";
+import {prepareData, size} from "./data.js";
+import {makeExtras} from "./extras.js";
+import {snapshotTransfer, type DoneReason, type FromTrainer, type RunInfo, type Snapshot, type ToTrainer} from "./protocol.js";
 import type {Transport} from "./transport.js";
 import {sleep, yieldToEventLoop} from "./yield.js";
 
@@ -249,117 +250,6 @@ function batchIndices(order: Uint32Array, inEpoch: number, batchSize: number, co
   const batch = new Int32Array(end - start);
   for (let i = 0; i < batch.length; i++) batch[i] = order.length ? order[start + i]! : start + i;
   return batch;
-}
-
-interface PreparedData {
-  x: Float32Array;
-  y: Float32Array;
-  xShape: number[];
-  yShape: number[];
-  count: number;
-  testX?: Float32Array;
-  testY?: Float32Array;
-  testCount: number;
-  testLabels?: Uint8Array;
-}
-
-const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
-
-async function prepareData(spec: DataSpec, progress: (what: string, loaded: number, total?: number) => void): Promise<PreparedData> {
-  if (spec.kind === "inline") {
-    const per = size(spec.xShape), perY = size(spec.yShape);
-    const count = spec.x.length / per;
-    if (!Number.isInteger(count) || spec.y.length !== count * perY) {
-      throw new Error(`Inline data: x holds ${spec.x.length} numbers and y ${spec.y.length}; with xShape [${spec.xShape}] and yShape [${spec.yShape}] that is not a whole number of matching samples.`);
-    }
-    const testCount = spec.testX ? spec.testX.length / per : 0;
-    return {x: spec.x, y: spec.y, xShape: spec.xShape, yShape: spec.yShape, count, testCount, ...(spec.testX ? {testX: spec.testX} : {}), ...(spec.testY ? {testY: spec.testY} : {}), ...(spec.testLabels ? {testLabels: spec.testLabels} : {})};
-  }
-  let last = 0;
-  const set = await loadMnist({
-    onProgress: ({what, loaded, total}) => {
-      if (performance.now() - last < 100) return; // a few updates a second is plenty
-      last = performance.now();
-      progress(what, loaded, total);
-    }
-  });
-  const {train, test} = splitMnist(set, spec);
-  const target = spec.target ?? "self";
-  const labelsAs = (labels: Uint8Array) => (target === "onehot" ? oneHot(labels) : Float32Array.from(labels));
-  return {
-    x: train.images,
-    y: target === "self" ? train.images : labelsAs(train.labels),
-    xShape: [784],
-    yShape: target === "self" ? [784] : target === "onehot" ? [10] : [1],
-    count: train.count,
-    testX: test.images,
-    testY: target === "self" ? test.images : labelsAs(test.labels),
-    testCount: test.count,
-    testLabels: test.labels
-  };
-}
-
-function oneHot(labels: Uint8Array): Float32Array {
-  const out = new Float32Array(labels.length * 10);
-  labels.forEach((label, i) => (out[i * 10 + label] = 1));
-  return out;
-}
-
-/** The lesson's extra outputs: fixed inputs chosen once, outputs computed at each snapshot. */
-function makeExtras(model: tfl.LayersModel, data: PreparedData, fit: FitOptions, keep: <T extends tf.Tensor>(t: T) => T) {
-  const info: Partial<RunInfo> = {};
-  const jobs: ((snap: Partial<Snapshot>) => void)[] = [];
-  const per = size(data.xShape);
-  const source = data.testX ?? data.x;
-  const sourceLabels = data.testX ? data.testLabels : undefined;
-  const sourceCount = data.testX ? data.testCount : data.count;
-
-  const k = Math.min(fit.include?.reconstructions ?? 0, sourceCount);
-  if (k > 0) {
-    const rows = sourceLabels ? oneOfEachFirst(sourceLabels, k) : Array.from({length: k}, (_, i) => i);
-    const examples = new Float32Array(k * per);
-    rows.forEach((row, i) => examples.set(source.subarray(row * per, (row + 1) * per), i * per));
-    const inputs = keep(tf.tensor(examples, [k, ...data.xShape]));
-    info.examples = {x: examples.slice(), ...(sourceLabels ? {labels: Uint8Array.from(rows, (r) => sourceLabels[r]!)} : {})};
-    jobs.push((snap) => (snap.reconstructions = tf.tidy(() => (model.predict(inputs) as tf.Tensor).dataSync().slice() as Float32Array)));
-  }
-  const latent = fit.include?.latent;
-  if (latent) {
-    const layer = model.layers[latent.layer];
-    if (layer === undefined) throw new Error(`include.latent.layer ${latent.layer}: the model has layers 0…${model.layers.length - 1}.`);
-    const count = Math.min(latent.count ?? 500, sourceCount);
-    // Shares the layers' weights; disposing the run's model frees them, so this is never disposed.
-    const encoder = tfl.model({inputs: model.inputs, outputs: layer.output as tfl.SymbolicTensor});
-    const inputs = keep(tf.tensor(source.subarray(0, count * per), [count, ...data.xShape]));
-    info.latentSize = size((layer.outputShape as number[]).slice(1));
-    if (sourceLabels) info.latentLabels = sourceLabels.slice(0, count);
-    jobs.push((snap) => (snap.latent = tf.tidy(() => (encoder.predict(inputs) as tf.Tensor).dataSync().slice() as Float32Array)));
-  }
-  const predictions = fit.include?.predictions;
-  if (predictions) {
-    const inputs = keep(tf.tensor(predictions.x, [predictions.x.length / size(predictions.shape), ...predictions.shape]));
-    // .slice(): the cpu backend's dataSync hands out its own storage, and snapshots are transferred.
-    jobs.push((snap) => (snap.predictions = tf.tidy(() => (model.predict(inputs) as tf.Tensor).dataSync().slice() as Float32Array)));
-  }
-  return {
-    info,
-    compute(): Partial<Snapshot> {
-      const snap: Partial<Snapshot> = {};
-      for (const job of jobs) job(snap);
-      return snap;
-    }
-  };
-}
-
-/** Rows ordered so the first ten show one of each digit (then the next of each, …). */
-function oneOfEachFirst(labels: Uint8Array, k: number): number[] {
-  const byDigit: number[][] = Array.from({length: 10}, () => []);
-  labels.forEach((label, row) => byDigit[label]!.push(row));
-  const rows: number[] = [];
-  for (let round = 0; rows.length < k; round++) {
-    for (const list of byDigit) if (list[round] !== undefined && rows.length < k) rows.push(list[round]!);
-  }
-  return rows;
 }
 
 function messageOf(error: unknown): string {
