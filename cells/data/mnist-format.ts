@@ -9,7 +9,7 @@
 //                                images of digit 0 first, then digit 1, …, each in package order
 //   48 + N × P       N           uint8 labels: the digit of each image, same order
 //
-// For the package's 10,000 digits that is 7,850,048 bytes.
+// For the package's 10,000 digits that is 7,850,048 bytes (1.59 MB with gzip -9, 1.33 MB brotli).
 
 export const MNIST_MAGIC = "LMN1";
 export const MNIST_HEADER_BYTES = 48;
