@@ -14,11 +14,13 @@ Options:
   --help           show this help
 
 Commands (node build.mjs <command> --help for each):
+  dev              preview the course, live as you edit (npm run dev)
   check            check every notebook without building (npm run check)
   new <slug> "T"   create notebooks/<slug>.md from a template (npm run new)`;
 
 /** Subcommands live in src/commands/<name>.ts, each exporting `run(argv): Promise<number>`. */
 const COMMANDS: Record<string, () => Promise<{run(argv: string[]): Promise<number>}>> = {
+  dev: () => import("./commands/dev.js"),
   check: () => import("./commands/check.js"),
   new: () => import("./commands/new.js")
 };

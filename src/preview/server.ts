@@ -1,0 +1,145 @@
+import {createServer, type IncomingMessage, type Server, type ServerResponse} from "node:http";
+import {createReadStream, existsSync, statSync, watch, type FSWatcher} from "node:fs";
+import {extname, join, normalize, sep} from "node:path";
+import {Preview, type PreviewOptions} from "./preview.js";
+import {formatDiagnostic} from "../notebook/diagnostic.js";
+
+const TYPES: Record<string, string> = {
+  ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".json": "application/json",
+  ".svg": "image/svg+xml", ".png": "image/png", ".wasm": "application/wasm", ".woff2": "font/woff2", ".bin": "application/octet-stream"
+};
+
+export interface PreviewServerOptions extends PreviewOptions {
+  port?: number;
+  host?: string;
+  /** Wait this long after the last change event before updating (editors save in several writes). */
+  debounce?: number;
+  log?: (line: string) => void;
+}
+
+export interface PreviewServer {
+  url: string;
+  preview: Preview;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/**
+ * `npm run dev`: serves the course as `npm start` would, plus a live channel; watches notebooks/
+ * and cells/ and sends each open page what changed.
+ */
+export async function startPreview(options: PreviewServerOptions): Promise<PreviewServer> {
+  const log = options.log ?? (() => {});
+  const preview = new Preview(options);
+  await preview.start();
+  const server = createServer((req, res) => {
+    handle(preview, req, res).catch((error) => {
+      log(`preview: ${error instanceof Error ? error.stack : error}`);
+      if (!res.headersSent) res.writeHead(500, {"content-type": "text/plain; charset=utf-8"});
+      res.end(String(error));
+    });
+  });
+  const url = await listen(server, options.port ?? 3000, options.host ?? "127.0.0.1");
+  const watchers = watchCourse(preview, options.debounce ?? 20, log);
+  return {
+    url,
+    preview,
+    server,
+    async close() {
+      for (const w of watchers) w.close();
+      await preview.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  };
+}
+
+async function handle(preview: Preview, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://localhost");
+  const path = decodeURIComponent(url.pathname);
+  if (path === "/__lectern/events") {
+    const state = String(req.headers["last-event-id"] ?? url.searchParams.get("state") ?? "");
+    await preview.connect(req, res, url.searchParams.get("page") ?? "index", state);
+    return;
+  }
+  if (path.startsWith("/assets/")) return sendFile(res, preview.assetsDir, path.slice("/assets/".length), req.method === "HEAD");
+  const m = /^\/(?:([a-z0-9][a-z0-9-]*)\/?)?(?:index\.html)?$/.exec(path);
+  const slug = m ? m[1] ?? "index" : undefined;
+  if (slug && slug !== "index" && !path.endsWith("/") && !path.endsWith(".html")) {
+    res.writeHead(301, {location: `${path}/`}).end();
+    return;
+  }
+  const html = slug ? await preview.html(slug) : undefined;
+  if (html === undefined) {
+    res.writeHead(404, {"content-type": "text/html; charset=utf-8"});
+    res.end(`<!doctype html><html lang="en"><meta charset="utf-8"><title>Not found</title><link rel="icon" href="data:,"><p>No notebook for <code>${path.replace(/[<&"]/g, "")}</code>. <a href="/">Go to the course home</a>.</p></html>\n`);
+    return;
+  }
+  res.writeHead(200, {"content-type": "text/html; charset=utf-8", "cache-control": "no-cache"});
+  res.end(html);
+}
+
+function sendFile(res: ServerResponse, dir: string, name: string, head: boolean): void {
+  const file = normalize(join(dir, name));
+  if (!file.startsWith(dir + sep)) return void res.writeHead(403).end();
+  try {
+    const stat = statSync(file);
+    if (!stat.isFile()) throw new Error("not a file");
+    res.writeHead(200, {
+      "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+      "content-length": stat.size,
+      // Built files are named by their content: the browser may keep them.
+      "cache-control": /-[0-9A-Za-z]{8,}\.\w+$/.test(file) ? "public, max-age=31536000, immutable" : "no-cache"
+    });
+    if (head) return void res.end();
+    createReadStream(file).pipe(res);
+  } catch {
+    res.writeHead(404, {"content-type": "text/plain; charset=utf-8"}).end("Not found");
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const attempt = (p: number, left: number) => {
+      server.once("error", (error: NodeJS.ErrnoException) => {
+        if (error.code === "EADDRINUSE" && left > 0) attempt(p + 1, left - 1);
+        else reject(error);
+      });
+      server.listen(p, host, () => {
+        const address = server.address();
+        resolve(`http://${host}:${typeof address === "object" && address ? address.port : p}/`);
+      });
+    };
+    attempt(port, port === 0 ? 0 : 20);
+  });
+}
+
+/** Watches notebooks/ and cells/; a burst of events (an editor's save) becomes one refresh. */
+function watchCourse(preview: Preview, debounce: number, log: (line: string) => void): FSWatcher[] {
+  const pending = new Set<string>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let shown = preview.diagnostics().map(formatDiagnostic).join("\n");
+  const flush = async () => {
+    const paths = [...pending];
+    pending.clear();
+    const {updated, ms} = await preview.refresh(paths);
+    const problems = preview.diagnostics();
+    const text = problems.map(formatDiagnostic).join("\n");
+    const names = paths.map((p) => p.slice(preview.root.length + 1)).join(", ");
+    if (updated.length) log(`${names}: updated ${updated.map((s) => (s === "index" ? "/" : `/${s}/`)).join(", ")} in ${ms.toFixed(0)} ms`);
+    if (text !== shown) log(text ? `${text}\n${problems.length} problem${problems.length === 1 ? "" : "s"}` : "No problems.");
+    shown = text;
+  };
+  const schedule = (dir: string) => (_event: string, name: string | Buffer | null) => {
+    if (!name) return;
+    const file = join(dir, name.toString());
+    if (/(^|[\\/])(\.#|#)|~$|\.sw[a-z]$/.test(file)) return; // editors' lock and swap files
+    pending.add(file);
+    clearTimeout(timer);
+    timer = setTimeout(() => void flush().catch((error) => log(`preview: ${error instanceof Error ? error.stack : error}`)), debounce);
+  };
+  const watchers: FSWatcher[] = [];
+  if (existsSync(preview.course.dir)) watchers.push(watch(preview.course.dir, schedule(preview.course.dir)));
+  if (existsSync(preview.cellsDir)) watchers.push(watch(preview.cellsDir, {recursive: true}, schedule(preview.cellsDir)));
+  return watchers;
+}
