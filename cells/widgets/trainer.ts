@@ -43,9 +43,9 @@ export function trainer(options: TrainerOptions): TrainerElement {
   root.run = undefined;
   root.innerHTML = `<style>${STYLE}</style>
     <div class="lt-controls">
-      <button type="button" class="lt-play" aria-label="Play">▶</button>
-      <button type="button" class="lt-step" aria-label="Train one step">⏭</button>
-      <button type="button" class="lt-reset" aria-label="Reset to the initial weights">↺</button>
+      <button type="button" class="lt-play" aria-label="Play">${ICONS.play}</button>
+      <button type="button" class="lt-step" aria-label="Train one step">${ICONS.step}</button>
+      <button type="button" class="lt-reset" aria-label="Reset to the initial weights">${ICONS.reset}</button>
       <label>Speed <select class="lt-speed">${SPEEDS.map(([label], i) => `<option value="${i}">${label}</option>`).join("")}</select></label>
       <label>Seed <input class="lt-seed" type="number" step="1" min="0" value="${options.seed ?? 0}"></label>
       <label><input class="lt-log" type="checkbox"${options.logScale ? " checked" : ""}> Log scale</label>
@@ -59,6 +59,7 @@ export function trainer(options: TrainerOptions): TrainerElement {
   const counter = $<HTMLOutputElement>(".lt-counter"), plotBox = $<HTMLDivElement>(".lt-plot"), status = $<HTMLParagraphElement>(".lt-status");
 
   let playing = false;
+  let backendLine = "";
   let finished = false;
   let disposed = false;
   const speedValue = () => SPEEDS[Number(speed.value)]![1];
@@ -66,7 +67,7 @@ export function trainer(options: TrainerOptions): TrainerElement {
 
   const setPlaying = (on: boolean) => {
     playing = on;
-    play.textContent = on ? "⏸" : "▶";
+    play.innerHTML = on ? ICONS.pause : ICONS.play;
     play.setAttribute("aria-label", on ? "Pause" : "Play");
   };
 
@@ -76,7 +77,11 @@ export function trainer(options: TrainerOptions): TrainerElement {
     finished = false;
     const run = options.run({seed: seed(), startPaused, stepsPerSecond: speedValue(), onProgress: showProgress});
     root.run = run;
-    void run.backend.then((b) => !disposed && root.run === run && say(`Training on ${b.label}.${b.note ? ` ${b.note}` : ""}`), () => {});
+    backendLine = "";
+    void run.backend.then((b) => {
+      backendLine = b.note ?? `Training on ${b.label}.`; // a note already names the backend it fell back to
+      if (!disposed && root.run === run && root.value === undefined) say(backendLine);
+    }, () => {});
     void consume(run);
     return run;
   };
@@ -102,6 +107,7 @@ export function trainer(options: TrainerOptions): TrainerElement {
   };
 
   const show = (snapshot: TrainingSnapshot) => {
+    if (root.value === undefined) say(backendLine); // loading is over
     root.value = snapshot;
     counter.value = `step ${snapshot.step.toLocaleString("en")} · epoch ${snapshot.epoch.toFixed(2)} · ${snapshot.stepsPerSec.toFixed(1)} steps/s · loss ${format(snapshot.loss)}`;
     schedulePlot();
@@ -132,12 +138,13 @@ export function trainer(options: TrainerOptions): TrainerElement {
     const train = usable(snap?.history ?? []).map((p) => ({...p, set: "training"}));
     const validation = usable(snap?.valHistory ?? []).map((p) => ({...p, set: "validation"}));
     const figure = Plot.plot({
-      width: options.width ?? 640,
+      width: options.width ?? Math.max(280, Math.min(plotBox.clientWidth || 640, 800)),
       height: 220,
       marginLeft: 56,
       style: {background: "transparent", color: "currentColor"},
       x: {label: "training step", grid: true},
-      y: {label: options.lossLabel ?? "loss", type: logScale ? "log" : "linear", grid: true},
+      // ~g, not Plot's SI default: a student reads 0.07, not 70m.
+      y: {label: options.lossLabel ?? "loss", type: logScale ? "log" : "linear", grid: true, tickFormat: "~g"},
       color: {domain: ["training", "validation"], legend: validation.length > 0},
       marks: [
         Plot.lineY(train, {x: "step", y: "loss", stroke: "set"}),
@@ -186,6 +193,15 @@ export function trainer(options: TrainerOptions): TrainerElement {
   speed.addEventListener("change", () => root.run?.speed(speedValue()));
   log.addEventListener("change", drawPlot);
 
+  // Redraw at the box's width (phones, resized windows); the plot is cheap to redraw.
+  let lastWidth = 0;
+  const resize = typeof ResizeObserver === "undefined" ? undefined : new ResizeObserver(() => {
+    if (options.width === undefined && plotBox.clientWidth !== lastWidth) {
+      lastWidth = plotBox.clientWidth;
+      schedulePlot();
+    }
+  });
+  resize?.observe(plotBox);
   drawPlot();
   if (options.autoplay) {
     setPlaying(true);
@@ -193,10 +209,20 @@ export function trainer(options: TrainerOptions): TrainerElement {
   }
   void options.invalidation?.then(() => {
     disposed = true;
+    resize?.disconnect();
     stopRun();
   });
   return root;
 }
+
+// Inline icons: symbol fonts lack ⏸ and ⏭ on many machines (they showed as empty boxes).
+const icon = (path: string) => `<svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false"><path d="${path}" fill="currentColor"/></svg>`;
+const ICONS = {
+  play: icon("M4 2.5v11l9-5.5z"),
+  pause: icon("M3.5 2.5h3v11h-3zM9.5 2.5h3v11h-3z"),
+  step: icon("M3 2.5v11l7-5.5zM11 2.5h2.5v11H11z"),
+  reset: icon("M8 2.5a5.5 5.5 0 1 1-5.2 7.3l1.9-.6A3.5 3.5 0 1 0 8 4.5H6.5L9 7 6.5 9.5 4 7l2.5-2.5V2.5z")
+};
 
 function format(loss: number): string {
   if (!Number.isFinite(loss)) return String(loss);
@@ -204,9 +230,9 @@ function format(loss: number): string {
 }
 
 const STYLE = `
-.lectern-trainer { display: grid; gap: 0.5rem; font: 14px/1.4 var(--sans-serif, system-ui, sans-serif); }
+.lectern-trainer { display: grid; grid-template-columns: minmax(0, 1fr); gap: 0.5rem; font: 14px/1.4 var(--sans-serif, system-ui, sans-serif); }
 .lectern-trainer .lt-controls { display: flex; flex-wrap: wrap; gap: 0.5rem 0.75rem; align-items: center; }
-.lectern-trainer button { min-width: 2.5rem; min-height: 2.25rem; font-size: 1.1rem; border: 1px solid currentColor; border-radius: 6px; background: transparent; color: inherit; cursor: pointer; }
+.lectern-trainer button { display: inline-grid; place-items: center; min-width: 2.5rem; min-height: 2.25rem; border: 1px solid currentColor; border-radius: 6px; background: transparent; color: inherit; cursor: pointer; }
 .lectern-trainer select, .lectern-trainer input[type=number] { font: inherit; color: inherit; background: transparent; border: 1px solid currentColor; border-radius: 4px; padding: 0.15rem 0.3rem; }
 .lectern-trainer option { color: initial; }
 .lectern-trainer input[type=number] { width: 5rem; }
