@@ -1,6 +1,7 @@
 import * as esbuild from "esbuild";
 import {createHash} from "node:crypto";
-import {basename, join, resolve, sep} from "node:path";
+import {readdirSync} from "node:fs";
+import {basename, join, resolve} from "node:path";
 import {lessonsOf, type CourseNotebook} from "../build/build.js";
 import {renderPage} from "../build/page.js";
 import {createImportResolver} from "../build/resolve.js";
@@ -53,6 +54,7 @@ export class Preview {
   private worker: WorkerBundle;
   private deps: DepsBundle;
   private queue: Promise<unknown> = Promise.resolve();
+  private cellsFiles = "";
   private resolver;
 
   constructor(readonly options: PreviewOptions) {
@@ -88,6 +90,7 @@ export class Preview {
       logLevel: "silent"
     });
     this.hotScript = basename(Object.keys(hot.metafile.outputs).find((f) => f.endsWith(".js"))!);
+    this.cellsFiles = this.cellsListing();
     this.compiled = this.course.compile();
     // The packages the notebooks import directly; those only cells/ modules import are found on first build.
     const bare = this.compiled.notebooks.flatMap((nb) => nb.notebook.cells.flatMap((c) => c.runnable?.imports ?? [])).filter((s) => /^[^./]/.test(s));
@@ -138,9 +141,10 @@ export class Preview {
     return this.serial(async () => {
       const started = performance.now();
       const changed = new Set(paths.map((p) => resolve(p)));
-      const cellsTouched = [...changed].some((p) => p.startsWith(this.cellsDir + sep));
-      if (cellsTouched) {
+      const listing = this.cellsListing();
+      if (listing !== this.cellsFiles) {
         // A module added, removed or renamed under cells/ changes what notebooks may import.
+        this.cellsFiles = listing;
         this.course.forget();
         this.resolver = createImportResolver(this.root);
       }
@@ -178,6 +182,15 @@ export class Preview {
       await this.worker.dispose();
       await this.deps.dispose();
     });
+  }
+
+  /** The files under cells/, to notice one added or removed (an edit keeps the list the same). */
+  private cellsListing(): string {
+    try {
+      return readdirSync(this.cellsDir, {recursive: true, encoding: "utf8"}).sort().join("\n");
+    } catch {
+      return "";
+    }
   }
 
   private notebook(slug: string): CourseNotebook | undefined {

@@ -107,6 +107,21 @@ describe("npm run dev: the preview keeps a page live while its files change", ()
     expect(await output("unrelated")).toBe("other v1");
   });
 
+  it("a broken cells/ module is named in the banner at its file:line:col; its importers keep their output until it is fixed", async () => {
+    const before = await runs();
+    edit("cells/greet.ts", (s) => s.replace("return `Howdy", "return = `Howdy"));
+    const banner = page.locator(".lectern-preview-banner");
+    await banner.waitFor({state: "visible"});
+    expect(await banner.textContent()).toMatch(/cells\/greet\.ts:3:\d+ error: /);
+    expect(await output("greeting")).toBe("Howdy, Ada");
+    edit("cells/greet.ts", (s) => s.replace("return = `Howdy", "return `Hi"));
+    await until(() => document.querySelector('[data-cell="greeting"] .cell-output')?.textContent === "Hi, Ada");
+    await banner.waitFor({state: "hidden"});
+    const after = await runs();
+    expect(after.greeting).toBe(before.greeting + 1);
+    expect(after.unrelated).toBe(before.unrelated);
+  });
+
   it("a syntax error shows in place at notebooks/lab.md:line:col and in a dismissable banner; fixing it recovers", async () => {
     const source = readFileSync(join(dir, "notebooks/lab.md"), "utf8");
     const line = source.split("\n").findIndex((l) => l.includes('(ran("label"), "label v2")')) + 1;
