@@ -2,8 +2,8 @@
 // (./host.ts: its worker, or the main thread with onMain: true) and returns an async generator of
 // snapshots with controls attached. This module imports no tfjs: a worker run loads none in the page.
 import type {BackendChoice} from "../tf/backend-names.js";
-import type {DataSpec, DoneReason, FitOptions, FromTrainer, RunInfo, Snapshot} from "./protocol.js";
-import {modelData, type ModelData, type SequentialSpec} from "./spec.js";
+import type {DataSpec, DoneReason, FitOptions, FromTrainer, RunInfo, Snapshot, ToTrainer} from "./protocol.js";
+import {fromTfjsModel, modelData, type ModelData, type SequentialSpec, type TfjsModelLike} from "./spec.js";
 import {trainerHost, type TrainerHost} from "./host.js";
 
 export {TrainerHost, trainerHost, connectInProcess, handshake, type Connection} from "./host.js";
@@ -66,8 +66,11 @@ export interface TrainingRun extends AsyncGenerator<TrainingSnapshot, void, unde
   reset(options?: {seed?: number}): void;
 }
 
-export function train(model: SequentialSpec | ModelData, options: TrainOptions): TrainingRun {
-  return new Run(modelData(model), options);
+/** Trains a model given as data (sequential(…) after compile), as ModelData, or as a real tfjs
+ *  model (its topology, weights and compile settings are sent; the page's copy is not changed). */
+export function train(model: SequentialSpec | ModelData | TfjsModelLike, options: TrainOptions): TrainingRun {
+  const isTfjs = typeof (model as TfjsModelLike).getWeights === "function" && typeof (model as TfjsModelLike).toJSON === "function";
+  return new Run(isTfjs ? fromTfjsModel(model as TfjsModelLike) : Promise.resolve(modelData(model as SequentialSpec | ModelData)), options);
 }
 
 class Run implements TrainingRun {
@@ -91,13 +94,25 @@ class Run implements TrainingRun {
   private valHistory: LossPoint[] = [];
   private currentInfo: RunInfo | undefined;
 
-  constructor(private readonly model: ModelData, private readonly options: TrainOptions) {
+  /** Messages for the trainer go out in order, after the model data is ready. */
+  private queue: Promise<void>;
+
+  constructor(private readonly model: Promise<ModelData>, private readonly options: TrainOptions) {
     const {data: _data, signal, invalidation, onMain, host, onProgress: _onProgress, ...fit} = options;
     this.fit = fit;
     this.paused = fit.startPaused ?? false;
     this.host = host ?? trainerHost({onMain: onMain ?? false});
     this.backend = this.host.backend;
     this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
+    this.queue = model.then(
+      () => {},
+      (error: Error) => {
+        this.error = error;
+        this.finished = true;
+        this.resolveEnded({reason: "failed", step: 0, numTensors: NaN});
+        this.flush();
+      }
+    );
     if (signal?.aborted) {
       this.info = new Promise(() => {});
       this.finished = true;
@@ -120,7 +135,7 @@ class Run implements TrainingRun {
     const id = this.host.open((message) => this.receive(message, generation));
     this.id = id;
     const fit = {...this.fit, startPaused: this.paused, ...(seed !== undefined ? {seed} : {})};
-    this.host.send({type: "start", run: id, model: this.model, data: this.options.data, fit});
+    this.post((model) => ({type: "start", run: id, model, data: this.options.data, fit}));
   }
 
   private receive(message: FromTrainer, generation: number): void {
@@ -216,7 +231,7 @@ class Run implements TrainingRun {
   }
   speed(stepsPerSecond: number | null): void {
     this.fit.stepsPerSecond = stepsPerSecond;
-    if (!this.finished) this.host.send({type: "speed", run: this.id, stepsPerSecond});
+    if (!this.finished) this.post({type: "speed", run: this.id, stepsPerSecond});
   }
   stop(): void {
     if (this.finished) return;
@@ -231,7 +246,16 @@ class Run implements TrainingRun {
     this.start(options.seed ?? this.fit.seed);
   }
 
+  private post(message: ToTrainer | ((model: ModelData) => ToTrainer)): void {
+    this.queue = this.queue
+      .then(async () => {
+        const model = await this.model;
+        this.host.send(typeof message === "function" ? message(model) : message);
+      })
+      .catch(() => {}); // a model that failed to serialise was reported once, above
+  }
+
   private command(type: "pause" | "resume" | "step" | "stop"): void {
-    if (!this.finished) this.host.send({type, run: this.id});
+    if (!this.finished) this.post({type, run: this.id});
   }
 }

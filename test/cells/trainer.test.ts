@@ -2,7 +2,7 @@
 // on the tfjs cpu backend. Messages are structured-cloned and delivered on later tasks, as a
 // worker's are.
 import {beforeAll, describe, expect, test} from "vitest";
-import {tf} from "../../cells/tf/tfjs.js";
+import {tf, tfl} from "../../cells/tf/tfjs.js";
 import {handshake, train, TrainerHost, type TrainingRun, type TrainingSnapshot} from "../../cells/train/client.js";
 import type {DataSpec, FromTrainer, ToTrainer} from "../../cells/train/protocol.js";
 import {dense, sequential} from "../../cells/train/spec.js";
@@ -157,6 +157,41 @@ describe("a run", () => {
     expect(run.latest!.step).toBe(held);
     run.stop();
     expect((await run.ended).step).toBe(held);
+  });
+
+  test("a control sent the moment a run starts still reaches it (messages keep their order)", async () => {
+    const run = train(toyModel(), {data: toyData(), host, batchSize: 32, snapshotEvery: 0, seed: 3});
+    run.pause();
+    await run.info;
+    await new Promise((r) => setTimeout(r, 150));
+    expect(run.latest?.step ?? 0).toBeLessThanOrEqual(1);
+    run.stop();
+    expect((await run.ended).step).toBeLessThanOrEqual(1);
+  });
+
+  test("a real tfjs model trains through the harness, and the page's copy is left as it was", async () => {
+    const real = tfl.sequential({layers: [tfl.layers.dense({units: 16, activation: "tanh", inputShape: [2]}), tfl.layers.dense({units: 1})]});
+    real.compile({optimizer: tf.train.adam(0.03), loss: "meanSquaredError"});
+    const before = real.getWeights().map((w) => w.dataSync().slice());
+    const run = train(real, {data: toyData(), host, batchSize: 32, steps: 200, snapshotEvery: 50});
+    const snapshots = await collect(run);
+    expect((await run.info).params).toBe(real.countParams());
+    expect(snapshots.at(-1)!.loss).toBeLessThan(snapshots[0]!.loss / 5);
+    expect(real.getWeights().map((w) => w.dataSync().slice())).toEqual(before);
+    real.dispose();
+  });
+
+  test("a model that cannot be sent fails the run with the reason", async () => {
+    const real = tfl.sequential({layers: [tfl.layers.dense({units: 1, inputShape: [2]})]});
+    real.compile({optimizer: new (class extends tf.SGDOptimizer {
+      override getClassName() {
+        return "Lookahead";
+      }
+    })(0.1), loss: "meanSquaredError"});
+    const run = train(real, {data: toyData(), host});
+    await expect(run.next()).rejects.toThrow(/cannot rebuild a Lookahead optimizer/);
+    expect((await run.ended).reason).toBe("failed");
+    real.dispose();
   });
 
   test("speed caps the steps per second", async () => {
