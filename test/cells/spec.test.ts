@@ -1,7 +1,7 @@
 import {beforeAll, describe, expect, test} from "vitest";
 import {tf, tfl} from "../../cells/tf/tfjs.js";
 import {buildModel, makeOptimizer} from "../../cells/train/build-model.js";
-import {dense, dropout, fromTfjsModel, modelData, sequential, simpleRNN, lstm} from "../../cells/train/spec.js";
+import {dense, dropout, fromTfjsModel, gru, modelData, sequential, simpleRNN, lstm} from "../../cells/train/spec.js";
 
 beforeAll(async () => {
   await tf.setBackend("cpu");
@@ -35,8 +35,8 @@ describe("model specs as plain data", () => {
     built.dispose();
   });
 
-  test("recurrent layer counts agree with tfjs", async () => {
-    const model = sequential({layers: [simpleRNN({units: 8, inputShape: [5, 3], returnSequences: true}), lstm({units: 4}), dense({units: 1})]});
+  test("recurrent layer counts (simpleRNN, GRU, LSTM) agree with tfjs", async () => {
+    const model = sequential({layers: [simpleRNN({units: 8, inputShape: [5, 3], returnSequences: true}), gru({units: 6, returnSequences: true}), lstm({units: 4}), dense({units: 1})]});
     model.compile({optimizer: "adam", loss: "meanSquaredError"});
     const built = await buildModel(modelData(model));
     expect(model.countParams()).toBe(built.model.countParams());
