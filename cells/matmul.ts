@@ -4,3 +4,4 @@ export {parseShape, parseChain, chainShapes, formatShape, layerShapes, parseWidt
 export {parameterCounts, networksWithParameters, type LayerCount} from "./matmul/parameters.js";
 export {randomWeights, forwardByMatMul, denseModel, forwardByLayers, compareForwards, collapseLinear, randomInput, type DenseWeights, type DenseActivation, type ForwardComparison} from "./matmul/forward.js";
 export {digitClassifier, classificationAccuracy, confusionMatrix} from "./matmul/classifier.js";
+export {digitPredictions} from "./matmul/digits.js";

@@ -3,14 +3,14 @@
 import {dense, sequential, type SequentialSpec} from "../train/spec.js";
 
 /** A dense classifier of 28 × 28 = 784 pixels into 10 digits: 784-hidden-10, ReLU then softmax. */
-export function digitClassifier({hidden = 128, learningRate = 0.001}: {hidden?: number; learningRate?: number} = {}): SequentialSpec {
+export function digitClassifier({hidden = 128, optimizer = "adam", learningRate = 0.001}: {hidden?: number; optimizer?: "adam" | "sgd"; learningRate?: number} = {}): SequentialSpec {
   const model = sequential({
     layers: [
       dense({units: hidden, activation: "relu", inputShape: [784]}),
       dense({units: 10, activation: "softmax"})
     ]
   });
-  model.compile({optimizer: "adam", loss: "categoricalCrossentropy", learningRate});
+  model.compile({optimizer, loss: "categoricalCrossentropy", learningRate});
   return model;
 }
 
