@@ -64,7 +64,7 @@ try {
   const secondsPerEpoch = (end.t - start.t) / 1000 / (end.epoch - start.epoch);
   console.log(`backend ${end.backend}: ${secondsPerEpoch.toFixed(2)} s per epoch as the page sees it (steps ${start.step} → ${end.step}, loss ${start.loss} → ${end.loss})`);
   console.log(`longest main-thread task while training: ${Math.max(0, ...tasks).toFixed(0)} ms (${tasks.length} tasks over 50 ms in ${((end.t - start.t) / 1000).toFixed(0)} s; target: none over 50 ms)`);
-  console.log(`long tasks while the page loaded, before training: ${beforeStart.map((d) => d.toFixed(0)).join(", ").concat(" ms") || "none"}`);
+  console.log(`long tasks while the page loaded, before training: ${beforeStart.length ? beforeStart.map((d) => d.toFixed(0)).join(", ") + " ms" : "none"}`);
   console.log(`slider → dependent cell, 30 moves while training: median ${latencies[15].toFixed(0)} ms, max ${latencies[29].toFixed(0)} ms`);
 } finally {
   await browser.close();
