@@ -1,10 +1,19 @@
-// Numerics for the loss-activation lesson, on the tfjs cpu backend.
+// Numerics for the loss-activation lesson, on the tfjs cpu backend: the losses against tfjs's own,
+// then every curve the lesson shows, trained through the live-model harness in this process.
 import {beforeAll, describe, expect, test} from "vitest";
 import {tf, tfl} from "../../cells/tf/tfjs.js";
 import {
-  CHEATSHEET, batchLoss, mseToBceGradientRatio, recommended, sampleLoss, sigmoid, sigmoidLogitGradient, type CheatsheetLoss
+  CHEATSHEET, batchLoss, mseToBceGradientRatio, recommended, sampleLoss, sigmoid, sigmoidLogitGradient,
+  type CheatsheetLoss, type LastActivation, type Task
 } from "../../cells/losses.js";
 import {mulberry32} from "../../cells/data/random.js";
+import {handshake, TrainerHost} from "../../cells/train/client.js";
+import type {Extras, FromTrainer, ToTrainer} from "../../cells/train/protocol.js";
+import {serveTrainer} from "../../cells/train/trainer-core.js";
+import {connectedPair} from "../../cells/train/transport.js";
+import {epochMeans, finalCurve, overfittingTurn, readCurve, type CurveRun, type LossCurve} from "../../cells/losses/curves.js";
+import {REGIMES, dropoutRun, explorerRun, galleryPanels, overfittingRun, tabularSplit} from "../../cells/regimes.js";
+import {chanceScore, pairNote, scoreTask, taskData, taskNet} from "../../cells/losses/tasks.js";
 
 beforeAll(async () => {
   await tf.setBackend("cpu");
@@ -118,4 +127,157 @@ describe("confidently wrong: MSE through a sigmoid barely pulls, cross-entropy p
     // the ratio never exceeds ½ (at p = ½)
     expect(mseToBceGradientRatio(0.5)).toBe(0.5);
   });
+});
+
+// --- Curves trained through the harness, in process, on the cpu backend ----------------------
+
+let host: TrainerHost;
+beforeAll(async () => {
+  const [page, trainer] = connectedPair<ToTrainer, FromTrainer>();
+  serveTrainer(trainer);
+  host = new TrainerHost(async () => ({transport: page, backend: await handshake(page, "cpu")}));
+  expect((await host.backend).name).toBe("cpu");
+});
+const curveOf = (run: CurveRun, include?: Extras) => finalCurve(run, {host, ...(include ? {include} : {})});
+
+describe("reading a curve", () => {
+  test("epoch means average each finished epoch; an epoch with a NaN is NaN and ends the list", () => {
+    expect(epochMeans([4, 2, 3, 1, 9], 2)).toEqual([3, 2]);
+    expect(epochMeans([4, 2, NaN], 2)).toEqual([3, NaN]);
+  });
+
+  test("each shape on a made-up curve", () => {
+    const read = (steps0: number, epochs: number[]) => readCurve({steps: [steps0], epochs}).shape;
+    expect(read(1, [0.5, 0.2, 0.05, 0.02])).toBe("good");
+    expect(read(1, [0.8, 0.6, 0.4, 0.2])).toBe("slow");
+    expect(read(1, [0.9, 0.8, 0.7, 0.6])).toBe("barely moves");
+    expect(read(1, [0.99, 1.0, 0.98, 0.99])).toBe("flat");
+    expect(read(1, [0.3, 0.6, 0.2, 0.5, 0.3, 0.6])).toBe("oscillates");
+    expect(read(1, [0.05, 0.02, 0.06, 0.01, 0.04, 0.02, 0.05])).toBe("noisy");
+    expect(read(1, [2, 5, 30])).toBe("diverges");
+    expect(readCurve({steps: [1, 3, NaN], epochs: [NaN]})).toMatchObject({shape: "diverges", brokeAt: 3});
+  });
+
+  test("a turn needs validation to rise ≥ 10 % after its minimum while training still falls", () => {
+    expect(overfittingTurn({epochs: [1, 0.8, 0.6, 0.5, 0.4], validation: [1, 0.7, 0.75, 0.8, 0.9]})).toMatchObject({epoch: 2, best: 0.7});
+    expect(overfittingTurn({epochs: [1, 0.8, 0.6, 0.5, 0.4], validation: [1, 0.8, 0.7, 0.65, 0.6]})).toBeNull();
+    expect(overfittingTurn({epochs: [1, 0.8, 0.9, 1.0, 1.1], validation: [1, 0.7, 0.75, 0.8, 0.9]})).toBeNull();
+  });
+});
+
+describe("learning rate: four regimes from fixed seeds", () => {
+  test("too low barely moves, good is good, too high oscillates, diverging diverges — four distinct shapes, seeds 1 and 2", async () => {
+    expect(new Set(REGIMES.map((r) => r.shape)).size).toBe(4);
+    for (const seed of [1, 2]) {
+      for (const regime of REGIMES) {
+        const curve = await curveOf(explorerRun({learningRate: regime.learningRate, seed}));
+        expect(readCurve(curve).shape, `${regime.name}, seed ${seed}`).toBe(regime.shape);
+      }
+    }
+  });
+
+  test("the same seed gives the same curve, step for step", async () => {
+    const a = await curveOf(explorerRun({learningRate: 0.5}));
+    const b = await curveOf(explorerRun({learningRate: 0.5}));
+    expect(a.steps).toHaveLength(40 * 8);
+    expect(b.steps).toEqual(a.steps);
+    const other = await curveOf(explorerRun({learningRate: 0.5, seed: 2}));
+    expect(other.steps).not.toEqual(a.steps);
+  });
+
+  test("100× the good rate diverges (NaN within a few steps, the run stops itself); 1/100 of it barely moves", async () => {
+    const good = REGIMES.find((r) => r.name === "good")!.learningRate;
+    const [tooHigh, goodCurve, tooLow] = [await curveOf(explorerRun({learningRate: 100 * good})), await curveOf(explorerRun({learningRate: good})), await curveOf(explorerRun({learningRate: good / 100}))];
+    expect(tooHigh.reason).toBe("diverged");
+    expect(readCurve(tooHigh).brokeAt).toBeLessThanOrEqual(8);
+    expect(readCurve(goodCurve).reduction).toBeGreaterThan(10);
+    const low = readCurve(tooLow);
+    expect(low.reduction).toBeLessThan(3); // after 320 steps the loss has not even fallen to a third
+    expect(low.wobble).toBeLessThan(0.1); // and not because it jumps: it creeps
+  });
+});
+
+describe("validation", () => {
+  test("60 points: validation loss turns up while training loss keeps falling", async () => {
+    const curve = await curveOf(overfittingRun());
+    const turn = overfittingTurn(curve)!;
+    expect(turn).not.toBeNull();
+    expect(turn.epoch).toBeGreaterThanOrEqual(3);
+    expect(turn.epoch).toBeLessThanOrEqual(40);
+    expect(turn.rise).toBeGreaterThan(1.25);
+    expect(turn.trainingAfter).toBeLessThan(0.8);
+    // from the turn on, the training loss is lower at the end than at any earlier tenth of the run
+    expect(curve.epochs.at(-1)!).toBeLessThan(Math.min(...curve.epochs.slice(0, 135)));
+  });
+
+  test("dropout 0.5: the validation loss sits below the reported training loss; without dropout it does not", async () => {
+    const share = (curve: LossCurve) => curve.validation.filter((v, e) => v < curve.epochs[e]!).length / curve.validation.length;
+    // dropout masks are not seeded, so this run varies a little: measured 52–60 of 60 epochs
+    expect(share(await curveOf(dropoutRun({rate: 0.5})))).toBeGreaterThan(0.75);
+    expect(share(await curveOf(dropoutRun({rate: 0})))).toBeLessThan(0.25);
+  });
+
+  test("the first epoch's reported training loss is above the validation loss measured after it (averaging over an improving model)", async () => {
+    const curve = await curveOf(overfittingRun({epochs: 3}));
+    expect(curve.epochs[0]!).toBeGreaterThan(curve.validation[0]!);
+  });
+});
+
+describe("the gallery of horrors", () => {
+  test("each panel's curve has the shape its caption claims", async () => {
+    for (const panel of galleryPanels()) {
+      for (const [i, {run}] of panel.runs.entries()) {
+        const expected = panel.expect[i]!;
+        if (expected === "overfits") continue; // the validation tests above train this run
+        const curve = await curveOf(run);
+        expect(readCurve(curve).shape, `${panel.id} ${panel.runs[i]!.label}`).toBe(expected);
+      }
+    }
+  });
+});
+
+describe("the cheatsheet, trained", () => {
+  const score = async (task: Task, activation: LastActivation, loss: CheatsheetLoss) => {
+    const data = taskData(task);
+    const curve = await curveOf({model: taskNet(data, {activation, loss}), data, batchSize: 32, epochs: 40, seed: 1}, {predictions: {x: data.testX, shape: data.xShape}});
+    return {curve, ...scoreTask(data, curve.predictions!), chance: chanceScore(data)};
+  };
+
+  test("the recommended pairs learn their tasks", async () => {
+    const multiclass = await score("multiclass", "softmax", "categoricalCrossentropy");
+    expect(multiclass.value).toBeGreaterThan(0.8);
+    expect(multiclass.outputSum).toBeCloseTo(1, 4);
+    expect((await score("binary", "sigmoid", "binaryCrossentropy")).value).toBeGreaterThan(0.9);
+    const regression = await score("regression", "linear", "meanSquaredError");
+    expect(regression.value).toBeLessThan(0.25 * regression.chance);
+  });
+
+  test("sigmoid + KL on three classes: the loss falls to ~0 and the model is barely better than chance", async () => {
+    const r = await score("multiclass", "sigmoid", "kullbackLeiblerDivergence");
+    expect(r.curve.epochs.at(-1)!).toBeLessThan(1e-3);
+    expect(r.value).toBeLessThan(0.7);
+    expect(r.outputSum).toBeGreaterThan(2.9); // every output pinned near 1
+    expect(pairNote("multiclass", "sigmoid", "kullbackLeiblerDivergence")).toMatch(/useless/);
+  });
+
+  test("sigmoid + categorical cross-entropy (the slide's pair) learns, but its outputs do not add up to 1", async () => {
+    const r = await score("multiclass", "sigmoid", "categoricalCrossentropy");
+    expect(r.value).toBeGreaterThan(0.8);
+    expect(Math.abs(r.outputSum - 1)).toBeGreaterThan(0.05);
+  });
+
+  test("one output node: softmax, or categorical cross-entropy, learns nothing", async () => {
+    const softmax = await score("binary", "softmax", "binaryCrossentropy");
+    expect(softmax.value).toBeCloseTo(softmax.chance, 6);
+    const cce = await score("binary", "sigmoid", "categoricalCrossentropy");
+    expect(cce.value).toBeLessThan(0.6);
+    expect(Math.max(...cce.curve.steps)).toBeLessThan(1e-6); // the loss is ~0 from the first step
+  });
+});
+
+test("the Keras example's split is 600 / 200 / 200 rows of 8 features", () => {
+  const split = tabularSplit();
+  expect([split.train.x.length, split.validation.x.length, split.test.x.length]).toEqual([600, 200, 200]);
+  expect(split.train.x[0]).toHaveLength(8);
+  expect(split.test.y[0]).toHaveLength(1);
 });
