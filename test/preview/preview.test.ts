@@ -156,6 +156,19 @@ describe("npm run dev: the preview keeps a page live while its files change", ()
     expect(await page.evaluate(() => (window as any).__marker)).toBe("same page");
   });
 
+  it("deleting a notebook takes it out of the sidebar, and its open page says it is gone", async () => {
+    const other = await openPage(browser, `${preview.url}extra/`);
+    await settle(other.page);
+    await other.page.waitForFunction(() => document.documentElement.dataset.lectern === "ready");
+    await new Promise((r) => setTimeout(r, 200)); // let its live channel open
+    rmSync(join(dir, "notebooks/extra.md"));
+    await until(() => ![...document.querySelectorAll(".sidebar a")].some((a) => a.textContent!.includes("Extra")));
+    const banner = other.page.locator(".lectern-preview-banner");
+    await banner.waitFor({state: "visible"});
+    expect(await banner.textContent()).toContain("notebooks/extra.md was deleted or renamed");
+    await other.page.context().close();
+  });
+
   it("the page reconnects by itself when the preview restarts, and catches up with edits made meanwhile", async () => {
     const port = new URL(preview.url).port;
     await preview.close();
