@@ -93,6 +93,9 @@ describe("npm run dev: the preview keeps a page live while its files change", ()
     expect(await page.$eval('[data-cell="cell-3"] .cell-output', (e) => e.textContent)).toBe("inserted above");
     expect((await runs()).anonymous).toBe(before.anonymous);
     expect(await page.$eval('[data-cell="cell-6"]', (el) => (el as any).__kept === true && el.textContent)).toBe("7"); // the inline value, renumbered too
+    // Kept cells moved down the file: their error messages must name their new lines.
+    const line = readFileSync(join(dir, "notebooks/lab.md"), "utf8").split("\n").indexOf('(ran("label"), "label v2")') + 1;
+    expect(await page.evaluate(() => (globalThis as any).__lectern.cells.get("label").definition.line)).toBe(line);
   });
 
   it("saving a cells/ module re-runs exactly the cells that import it, directly or through another module", async () => {
