@@ -4,7 +4,7 @@ import {classificationAccuracy} from "./classifier.js";
 /** One labelled picture per digit: pixels (784 values in 0…1) drawn 2× on a canvas, the guess under it. */
 export function digitPredictions({images, labels, outputs, count = 10}: {images: Float32Array; labels: Uint8Array; outputs?: Float32Array; count?: number}): HTMLElement {
   const root = document.createElement("div");
-  root.style.cssText = "display:flex;flex-wrap:wrap;gap:0.6rem;margin:0.5rem 0";
+  root.style.cssText = "display:flex;flex-wrap:wrap;gap:0.9rem 0.7rem;margin:0.5rem 0";
   root.setAttribute("role", "list");
   root.setAttribute("aria-label", "Test digits with the network's guesses");
   for (let k = 0; k < Math.min(count, labels.length); k++) {
@@ -12,7 +12,7 @@ export function digitPredictions({images, labels, outputs, count = 10}: {images:
     const right = guess === labels[k];
     const figure = document.createElement("figure");
     figure.setAttribute("role", "listitem");
-    figure.style.cssText = "margin:0;display:flex;flex-direction:column;align-items:center;font:0.85rem/1.2 var(--sans-serif, sans-serif)";
+    figure.style.cssText = "margin:0;display:flex;flex-direction:column;align-items:center;gap:4px;font:0.85rem/1.2 var(--sans-serif, sans-serif)";
     const canvas = document.createElement("canvas");
     canvas.width = canvas.height = 28;
     canvas.style.cssText = `width:56px;height:56px;image-rendering:pixelated;border-radius:4px;outline:${guess === undefined ? "1px solid var(--border, #ccc)" : right ? "2px solid #3b82f6" : "3px dashed #ea580c"};outline-offset:1px`;

@@ -127,7 +127,7 @@ export function planePlot({network, values, n = 64, data, hiddenLines = false, w
     height: size,
     marginLeft: 48,
     marginBottom: 44,
-    style: {background: "transparent"},
+    style: {background: "transparent", fontSize: "12px"},
     x: {domain: [-EXTENT, EXTENT], label: "x₁ (first input, no units) →", labelAnchor: "center", labelArrow: "none"},
     y: {domain: [-EXTENT, EXTENT], label: "↑ x₂ (second input, no units)", labelArrow: "none"},
     // Light ends so the dark circles and the white squares of the data stand out on both.
@@ -158,7 +158,7 @@ export function activationPlot(name: ActivationName, {z, width = 300}: {z?: numb
     height: 180,
     marginLeft: 44,
     marginBottom: 38,
-    style: {background: "transparent"},
+    style: {background: "transparent", fontSize: "12px"},
     x: {domain: [-4, 4], label: "z = w·x + b (no units)", labelAnchor: "center", labelArrow: "none"},
     y: {label: "f(z)", labelArrow: "none", domain: name === "relu" || name === "linear" ? [-1, 4] : name === "tanh" ? [-1.1, 1.1] : [-0.1, 1.1]},
     marks: [
@@ -185,7 +185,7 @@ export function historyPlot(history: TrainSnapshot[], {width = 480, description}
     height: 200,
     marginLeft: 44,
     marginBottom: 38,
-    style: {background: "transparent"},
+    style: {background: "transparent", fontSize: "12px"},
     x: {label: "epoch (passes over the data)", labelAnchor: "center", labelArrow: "none", domain: [0, Math.max(5, last?.epoch ?? 0)]},
     y: {label: "loss (nats) · accuracy", labelArrow: "none", domain: [0, Math.max(1, ...history.map((s) => s.loss))]},
     color: {domain: ["loss (logistic, nats)", "accuracy (share right)"], range: ["#ea580c", "#3b82f6"], legend: true},

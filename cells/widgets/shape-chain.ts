@@ -16,18 +16,18 @@ export function sideFor(d: number): number {
 function box(shape: Shape, {label, tone, clashSide}: {label: string; tone?: "result" | "clash"; clashSide?: "cols" | "rows"}): HTMLElement {
   const [rows, cols] = shape;
   const w = sideFor(cols), h = sideFor(rows);
-  const pad = 16;
+  const pad = 16, left = 8 + 7 * String(rows).length; // room for the row count on the left
   const colour = tone === "clash" ? CLASH : tone === "result" ? RESULT : "currentColor";
   const figure = document.createElement("figure");
   figure.style.cssText = "display:inline-flex;flex-direction:column;align-items:center;margin:0;gap:2px";
   const ns = "http://www.w3.org/2000/svg";
   const svg = document.createElementNS(ns, "svg");
-  svg.setAttribute("width", String(w + pad + 4));
+  svg.setAttribute("width", String(w + left + 4));
   svg.setAttribute("height", String(h + pad + 4));
   svg.setAttribute("aria-hidden", "true");
   svg.style.overflow = "visible";
   const rect = document.createElementNS(ns, "rect");
-  for (const [k, v] of Object.entries({x: pad, y: pad, width: w, height: h, rx: 3, fill: tone === "result" ? "rgba(59,130,246,0.18)" : "rgba(127,127,127,0.15)", stroke: colour, "stroke-width": tone ? 2.5 : 1.5})) rect.setAttribute(k, String(v));
+  for (const [k, v] of Object.entries({x: left, y: pad, width: w, height: h, rx: 3, fill: tone === "result" ? "rgba(59,130,246,0.18)" : "rgba(127,127,127,0.15)", stroke: colour, "stroke-width": tone ? 2.5 : 1.5})) rect.setAttribute(k, String(v));
   svg.append(rect);
   const text = (x: number, y: number, content: string, anchor: string, strong: boolean) => {
     const t = document.createElementNS(ns, "text");
@@ -35,8 +35,8 @@ function box(shape: Shape, {label, tone, clashSide}: {label: string; tone?: "res
     t.textContent = content;
     svg.append(t);
   };
-  text(pad + w / 2, pad - 4, String(cols), "middle", clashSide === "cols");
-  text(pad - 4, pad + h / 2 + 4, String(rows), "end", clashSide === "rows");
+  text(left + w / 2, pad - 4, String(cols), "middle", clashSide === "cols");
+  text(left - 4, pad + h / 2 + 4, String(rows), "end", clashSide === "rows");
   const caption = document.createElement("figcaption");
   caption.style.cssText = `font: 600 0.95rem/1.2 var(--monospace, monospace); color: ${tone === "clash" ? CLASH_TEXT : "inherit"}`;
   caption.textContent = label;
@@ -48,7 +48,7 @@ function sign(text: string, clash = false): HTMLElement {
   const span = document.createElement("span");
   span.textContent = text;
   span.setAttribute("aria-hidden", "true");
-  span.style.cssText = `font-size:1.4rem;padding:0 0.35rem;align-self:center;color:${clash ? CLASH_TEXT : "inherit"};font-weight:${clash ? 700 : 400}`;
+  span.style.cssText = `font-size:1.4rem;padding:0 0.5rem;align-self:center;color:${clash ? CLASH_TEXT : "inherit"};font-weight:${clash ? 700 : 400}`;
   return span;
 }
 

@@ -67,15 +67,15 @@ describe("the matmul-shapes lesson", () => {
     expect(await article()).toContain("model.countParams() says 32, the same as the table");
     await typeInto("widths", "784, 128, 10");
     await waitText("param-table", /101,770/);
-    expect(await text("param-table")).toContain("1x784 · 784x128 + 1x128");
+    expect(await text("shape-list")).toContain("1x784 · 784x128 + 1x128");
     await page.waitForFunction(() => document.querySelector("article")!.textContent!.includes("model.countParams() says 101,770, the same as the table"));
     expect(await text("widths-diagram")).toContain("a 784-128-10 network");
     await setRange(page, "batch", 32);
-    await waitText("param-table", /32x784 · 784x128 \+ 1x128/);
+    await waitText("shape-list", /32x784 · 784x128 \+ 1x128/);
     await typeInto("widths", "3, 0, 2");
     await page.waitForFunction(() => document.querySelector("article")!.textContent!.includes('"0" is not a layer width'));
     await typeInto("widths", "4, 6, 6, 3");
-    await waitText("param-table", /32x6 · 6x3 \+ 1x3/);
+    await waitText("shape-list", /32x6 · 6x3 \+ 1x3/);
     expect(await total()).toMatchObject({weights: 78, biases: 15, total: 93});
     expect(await value<number>("tensorsAlive")).toBe(tensorsBefore);
   });
