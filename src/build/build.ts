@@ -5,8 +5,8 @@ import {formatDiagnostic, sortDiagnostics, type Diagnostic} from "../notebook/di
 import {createImportResolver} from "./resolve.js";
 import {renderPage, type LessonLink} from "./page.js";
 import {bundlePages, bundleEntry, pageModule} from "./bundle.js";
-import {convertMnist} from "./mnist.js";
-import {buildStylesheet, writeHashed, packageDir, FAVICON} from "./static.js";
+import {writeStaticAssets} from "./assets.js";
+import {checkCourse} from "./course-check.js";
 
 export interface BuildOptions {
   /** The project root (package.json, cells/, node_modules/). */
@@ -32,12 +32,21 @@ export interface CourseNotebook {
   slug: string;
   path: string;
   notebook: CompiledNotebook;
+  /** The text the notebook was compiled from. */
+  source: string;
 }
 
 const SLUG = /^[a-z0-9][a-z0-9-]*$/;
 
-/** Compiles every notebook of a course and checks the course as a whole (home page, unique orders). */
-export function compileCourse(root: string, notebooksDir = "notebooks"): {notebooks: CourseNotebook[]; diagnostics: Diagnostic[]} {
+/** Compiled notebooks by path, with the text they were compiled from (the preview keeps one). */
+export type NotebookCache = Map<string, {text: string; notebook: CompiledNotebook}>;
+
+/**
+ * Compiles every notebook of a course and checks the course as a whole (home page, unique orders,
+ * links and anchors between pages, ids, reserved slugs). With a cache, an unchanged file is not
+ * compiled again.
+ */
+export function compileCourse(root: string, notebooksDir = "notebooks", cache?: NotebookCache): {notebooks: CourseNotebook[]; diagnostics: Diagnostic[]} {
   const dir = resolve(root, notebooksDir);
   const resolver = createImportResolver(root);
   const diagnostics: Diagnostic[] = [];
@@ -51,7 +60,12 @@ export function compileCourse(root: string, notebooksDir = "notebooks"): {notebo
       diagnostics.push({file, line: 1, column: 1, severity: "error", message: `the file name \`${name}\` cannot be a page address: use lower-case letters, digits and dashes (e.g. \`${slug.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "lesson"}.md\`)`});
       continue;
     }
-    const bytes = readFileSync(path);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch {
+      continue; // deleted between the listing and the read
+    }
     const source = new TextDecoder("utf-8", {fatal: false}).decode(bytes);
     if (source.includes("\uFFFD") || bytes.includes(0)) {
       const at = source.indexOf(bytes.includes(0) ? "\0" : "\uFFFD");
@@ -59,10 +73,15 @@ export function compileCourse(root: string, notebooksDir = "notebooks"): {notebo
       diagnostics.push({file, line, column: at - source.lastIndexOf("\n", at - 1), severity: "error", message: bytes.includes(0) ? "this file is binary, not a Markdown notebook" : "this file is not valid UTF-8: save it as UTF-8"});
       continue;
     }
-    const notebook = compileNotebook(source, {file, lesson: slug !== "index", resolveImport: (s) => resolver.check(s)});
-    diagnostics.push(...notebook.diagnostics);
-    notebooks.push({slug, path, notebook});
+    let cached = cache?.get(path);
+    if (cached?.text !== source) {
+      cached = {text: source, notebook: compileNotebook(source, {file, lesson: slug !== "index", resolveImport: (s) => resolver.check(s)})};
+      cache?.set(path, cached);
+    }
+    diagnostics.push(...cached.notebook.diagnostics);
+    notebooks.push({slug, path, notebook: cached.notebook, source});
   }
+  if (cache) for (const path of cache.keys()) if (!files.includes(basename(path))) cache.delete(path);
   const home = relative(root, join(dir, "index.md"));
   if (!files.includes("index.md")) diagnostics.push({file: home, line: 1, column: 1, severity: "error", message: "the course home is missing: create it with front matter `title: …` and a short introduction"});
   const orders = new Map<number, CourseNotebook>();
@@ -71,15 +90,11 @@ export function compileCourse(root: string, notebooksDir = "notebooks"): {notebo
     if (nb.slug === "index" || typeof order !== "number") continue;
     const other = orders.get(order);
     if (other) {
-      const line = source(nb).split("\n").findIndex((l) => l.startsWith("order:")) + 1;
+      const line = nb.source.split("\n").findIndex((l) => l.startsWith("order:")) + 1;
       diagnostics.push({file: nb.notebook.file, line: Math.max(1, line), column: 1, severity: "error", message: `order ${order} is also used by ${other.notebook.file}; give each lesson its own place`});
     } else orders.set(order, nb);
   }
-  return {notebooks, diagnostics: sortDiagnostics(diagnostics)};
-}
-
-function source(nb: CourseNotebook): string {
-  return readFileSync(nb.path, "utf8");
+  return {notebooks, diagnostics: sortDiagnostics([...diagnostics, ...checkCourse(notebooks)])};
 }
 
 export function lessonsOf(notebooks: CourseNotebook[]): LessonLink[] {
@@ -107,8 +122,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const assetsDir = join(tmp, "assets");
   mkdirSync(assetsDir, {recursive: true});
   try {
-    const assets = writeStaticAssets(root, assetsDir);
-    assets.mnist = writeHashed(assetsDir, "mnist", "bin", await cachedMnist(root));
+    const assets = await writeStaticAssets(root, assetsDir);
     const workerEntry = join(root, "cells/train/worker.ts");
     if (existsSync(workerEntry)) assets["train-worker"] = await bundleEntry(workerEntry, tmp, "train-worker", assets);
     const clientEntry = join(root, "src/client/main.ts");
@@ -142,35 +156,6 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     rmSync(tmp, {recursive: true, force: true});
     throw error;
   }
-}
-
-/** The stylesheet, favicon, tfjs wasm binaries and data sets; returns logical name → file name. */
-function writeStaticAssets(root: string, assetsDir: string): Record<string, string> {
-  const assets: Record<string, string> = {};
-  assets.style = buildStylesheet(root, assetsDir);
-  assets.favicon = writeHashed(assetsDir, "favicon", "svg", FAVICON);
-  try {
-    const wasmDir = join(packageDir(root, "@tensorflow/tfjs-backend-wasm"), "dist");
-    const version = JSON.parse(readFileSync(join(wasmDir, "../package.json"), "utf8")).version;
-    const folder = `tfjs-wasm-${version}/`;
-    mkdirSync(join(assetsDir, folder), {recursive: true});
-    for (const f of readdirSync(wasmDir)) if (f.endsWith(".wasm")) copyFileSync(join(wasmDir, f), join(assetsDir, folder, f));
-    assets["tfjs-wasm/"] = folder;
-  } catch {
-    // No wasm backend installed: pages that need it say so when they start.
-  }
-  return assets;
-}
-
-/** The MNIST binary, converted once per version of the `mnist` package and kept in .cache/. */
-async function cachedMnist(root: string): Promise<Uint8Array> {
-  const version = JSON.parse(readFileSync(join(packageDir(root, "mnist"), "package.json"), "utf8")).version;
-  const file = join(root, ".cache", `mnist-${version}.lmn1`);
-  if (existsSync(file)) return readFileSync(file);
-  const bytes = await convertMnist();
-  mkdirSync(dirname(file), {recursive: true});
-  writeFileSync(file, bytes);
-  return bytes;
 }
 
 /** Replaces outDir with tmp in two renames; the old site is removed only after the new one is in place. */

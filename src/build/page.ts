@@ -35,8 +35,10 @@ export function renderCell(cell: CompiledCell, file: string): string {
   const code = `<code class="language-js">${highlight(source.code.replace(/\n$/, ""), "js")}</code>`;
   if (!source.run) return `<pre class="cell-static" aria-label="Code (not run)">${code}</pre>\n`;
   const state = cell.error ? "rejected" : "pending";
+  // Inline cells sit inside a paragraph, where only phrasing content (a span) may go.
+  const box = source.inline ? "span" : "div";
   const error = cell.error
-    ? `<div class="cell-error" role="alert"><code class="cell-error-position">${escapeHtml(formatPosition({file, ...cell.error}))}</code> error: ${escapeHtml(cell.error.message)}</div>`
+    ? `<${box} class="cell-error" role="alert"><code class="cell-error-position">${escapeHtml(formatPosition({file, ...cell.error}))}</code> error: ${escapeHtml(cell.error.message)}</${box}>`
     : "";
   const attrs = `id="cell-${escapeHtml(cell.id)}" data-cell="${escapeHtml(cell.id)}" data-state="${state}"`;
   if (source.inline) return `<span class="cell cell-inline" ${attrs}>${error}</span>`;

@@ -1,5 +1,5 @@
 import {createHash} from "node:crypto";
-import {readFileSync, readdirSync, copyFileSync, mkdirSync, writeFileSync} from "node:fs";
+import {readFileSync, readdirSync, copyFileSync, mkdirSync, writeFileSync, existsSync} from "node:fs";
 import {join} from "node:path";
 
 /** Writes `bytes` as `<name>-<hash>.<ext>` under dir and returns the file name. */
@@ -7,7 +7,8 @@ export function writeHashed(dir: string, name: string, ext: string, bytes: strin
   const hash = createHash("sha256").update(bytes).digest("hex").slice(0, 10);
   const file = `${name}-${hash}.${ext}`;
   mkdirSync(dir, {recursive: true});
-  writeFileSync(join(dir, file), bytes);
+  // Same name, same bytes: a file already there need not be written again (the preview reuses its folder).
+  if (!existsSync(join(dir, file))) writeFileSync(join(dir, file), bytes);
   return file;
 }
 

@@ -116,7 +116,7 @@ export function defineCell(main: Module, cell: CellDefinition, file: string): De
       const from = originOf(error);
       const upstream = from && from.id !== cell.id ? from : undefined;
       const message = error instanceof Error ? error.message : String(error);
-      output?.append(renderError(at(), message, upstream));
+      output?.append(renderError(at(), message, upstream, cell.inline));
       setState();
       if (!upstream) console.warn(`${at()} error: ${message}`);
     }
@@ -141,7 +141,7 @@ export function defineBrokenCell(main: Module, cell: BrokenCellDefinition, file:
   const root = document.querySelector<HTMLElement>(`[data-cell="${CSS.escape(cell.id)}"]`);
   const position = `${file}:${cell.line}:${cell.column}`;
   if (root) {
-    outputOf(root).replaceChildren(renderError(position, cell.message));
+    outputOf(root).replaceChildren(renderError(position, cell.message, undefined, root.classList.contains("cell-inline")));
     root.dataset.state = "rejected";
     root.setAttribute("aria-busy", "false");
   }

@@ -41,8 +41,8 @@ export function isNode(value: unknown): value is Node {
 }
 
 /** The message box a failing cell shows in place. */
-export function renderError(position: string, message: string, upstream?: {id: string; position: string}): HTMLElement {
-  const box = document.createElement("div");
+export function renderError(position: string, message: string, upstream?: {id: string; position: string}, inline = false): HTMLElement {
+  const box = document.createElement(inline ? "span" : "div");
   box.className = "cell-error";
   box.setAttribute("role", "alert");
   const where = document.createElement("code");

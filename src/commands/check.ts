@@ -1,8 +1,7 @@
 import {existsSync, readdirSync} from "node:fs";
 import {relative, resolve} from "node:path";
 import {compileCourse} from "../build/build.js";
-import {checkCourse} from "../build/course-check.js";
-import {formatDiagnostic, sortDiagnostics, type Diagnostic} from "../notebook/diagnostic.js";
+import {formatDiagnostic, type Diagnostic} from "../notebook/diagnostic.js";
 
 const HELP = `Usage: npm run check [-- [--notebooks DIR] [FILE.md …]]
 
@@ -30,7 +29,7 @@ export function checkNotebooks({root, notebooks = "notebooks"}: CheckOptions): C
   const course = compileCourse(root, notebooks);
   const dir = resolve(root, notebooks);
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".md")).length : 0;
-  return {diagnostics: sortDiagnostics([...course.diagnostics, ...checkCourse(course.notebooks)]), files};
+  return {diagnostics: course.diagnostics, files};
 }
 
 export function summary({diagnostics, files}: CheckResult): string {

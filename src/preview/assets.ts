@@ -1,10 +1,7 @@
 import * as esbuild from "esbuild";
-import {copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync} from "node:fs";
+import {existsSync} from "node:fs";
 import {basename, dirname, join, relative} from "node:path";
 import {fileURLToPath} from "node:url";
-import {createHash} from "node:crypto";
-import {buildStylesheet, writeHashed, packageDir, FAVICON} from "../build/static.js";
-import {convertMnist} from "../build/mnist.js";
 import type {Diagnostic} from "../notebook/diagnostic.js";
 
 /** The Lectern installation: where src/client/ and node_modules/ are (the course may live elsewhere). */
@@ -18,50 +15,7 @@ export function lecternDir(): string {
   return dir;
 }
 
-/**
- * The files pages load besides their scripts, named as the build names them (stylesheet, favicon,
- * tfjs wasm, MNIST), so a page behaves in the preview as it does under `npm start`. This mirrors
- * the asset steps of build() in src/build/build.ts: keep the two in step.
- */
-export async function writeStaticAssets(lectern: string, assetsDir: string): Promise<Record<string, string>> {
-  mkdirSync(assetsDir, {recursive: true});
-  const assets: Record<string, string> = {};
-  assets.style = buildStylesheet(lectern, assetsDir);
-  assets.favicon = writeHashed(assetsDir, "favicon", "svg", FAVICON);
-  try {
-    const wasmDir = join(packageDir(lectern, "@tensorflow/tfjs-backend-wasm"), "dist");
-    const version = JSON.parse(readFileSync(join(wasmDir, "../package.json"), "utf8")).version;
-    const folder = `tfjs-wasm-${version}/`;
-    mkdirSync(join(assetsDir, folder), {recursive: true});
-    for (const f of readdirSync(wasmDir)) if (f.endsWith(".wasm") && !existsSync(join(assetsDir, folder, f))) copyFileSync(join(wasmDir, f), join(assetsDir, folder, f));
-    assets["tfjs-wasm/"] = folder;
-  } catch {
-    // No wasm backend installed: pages that need it say so when they start.
-  }
-  try {
-    assets.mnist = writeOnce(assetsDir, "mnist", "bin", await cachedMnist(lectern));
-  } catch {
-    // No mnist package: the lessons that need the digits say so.
-  }
-  return assets;
-}
-
-function writeOnce(dir: string, name: string, ext: string, bytes: Uint8Array): string {
-  const file = `${name}-${createHash("sha256").update(bytes).digest("hex").slice(0, 10)}.${ext}`;
-  if (!existsSync(join(dir, file))) writeFileSync(join(dir, file), bytes);
-  return file;
-}
-
-/** The same cache file the build uses (.cache/mnist-<version>.lmn1 in the Lectern folder). */
-async function cachedMnist(lectern: string): Promise<Uint8Array> {
-  const version = JSON.parse(readFileSync(join(packageDir(lectern, "mnist"), "package.json"), "utf8")).version;
-  const file = join(lectern, ".cache", `mnist-${version}.lmn1`);
-  if (existsSync(file)) return readFileSync(file);
-  const bytes = await convertMnist();
-  mkdirSync(dirname(file), {recursive: true});
-  writeFileSync(file, bytes);
-  return bytes;
-}
+export {writeStaticAssets} from "../build/assets.js";
 
 /** The training worker, rebuilt when one of its sources changes (it is an asset other modules name). */
 export class WorkerBundle {

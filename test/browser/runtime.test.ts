@@ -121,6 +121,9 @@ describe("the runtime in Chromium, on the built fixture site", () => {
     expect(await cellText(page, "typo")).toContain("test/fixtures/errors/broken.md:28:1 error: `fien` is not defined (did you mean `fine`?)");
     expect(await cellText(page, "uses-broken")).toContain("which failed (test/fixtures/errors/broken.md:36:21)");
     expect(await cellText(page, "sibling")).toBe("sibling of broken: still running");
+    // A broken ${…} shows its error inline: the paragraph around it is not split.
+    const paragraph = await page.$eval(".cell-inline[data-state=rejected]", (e) => e.parentElement!.textContent);
+    expect(paragraph).toMatch(/^A sentence with a broken live value .*error: Unexpected token in the middle stays one paragraph\.$/);
     expect(watch.pageErrors).toEqual([]);
     await page.context().close();
   });
