@@ -93,6 +93,9 @@ export async function bundleEntry(entry: string, outDir: string, name: string, a
     entryPoints: [{in: entry, out: name}],
     outdir: join(outDir, "assets"),
     bundle: true,
+    // What the entry imports on demand (tfjs's WebGL backend) becomes its own chunk, fetched only if used.
+    splitting: true,
+    chunkNames: `${name}-chunk-[hash]`,
     format: "esm",
     platform: "browser",
     target: "es2022",
