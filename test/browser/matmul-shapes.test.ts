@@ -84,8 +84,8 @@ describe("the matmul-shapes lesson", () => {
     const tensorsBefore = await value<number>("tensorsAlive");
     const table = () => text("forward-table");
     for (const act of [
-      () => page.selectOption('[data-cell="hidden-activation"] select', "tanh"),
-      () => page.selectOption('[data-cell="output-activation"] select', "softmax"),
+      () => page.click('[data-cell="hidden-activation"] label:has-text("tanh")'),
+      () => page.click('[data-cell="output-activation"] label:has-text("softmax")'),
       () => setRange(page, "forward-seed", 17)
     ]) {
       const before = await table();
@@ -137,9 +137,9 @@ describe("the matmul-shapes lesson", () => {
   });
 
   test("the hyperparameter inputs reach the model the worker builds", async () => {
-    await page.selectOption('[data-cell="hidden-units"] select', "32");
+    await page.click('[data-cell="hidden-units"] label:text-is("32")');
     await page.click('[data-cell="optimizer"] label:has-text("sgd")');
-    await page.selectOption('[data-cell="learning-rate"] select', "0.1");
+    await page.click('[data-cell="learning-rate"] label:text-is("0.1")');
     await page.waitForFunction(async () => {
       const spec = (await (globalThis as any).__lectern.main.value("classifier")) as {countParams(): number; compiled: {optimizer: string; learningRate: number}};
       return spec.countParams() === 25_450 && spec.compiled.optimizer === "sgd" && spec.compiled.learningRate === 0.1;

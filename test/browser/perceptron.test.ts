@@ -96,7 +96,7 @@ describe("the perceptron lesson", () => {
       await setRange(page, "w1", -1);
       await setRange(page, "w2", -1);
       await setRange(page, "b", 0.5);
-      await page.selectOption('[data-cell="rate"] select', {label: rate});
+      await page.click(`[data-cell="rate"] label:text-is("${rate}")`);
       const run = Number(/Run (\d+)/.exec(await cellText(page, "neuron-status"))?.[1] ?? 0) + 1;
       await page.click('[data-cell="train"] button');
       await page.waitForFunction((run) => new RegExp(`Run ${run}, epoch 30:`).test(document.querySelector('[data-cell="neuron-status"]')!.textContent!), run, {timeout: 30_000});
