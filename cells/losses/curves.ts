@@ -159,6 +159,8 @@ export interface CurveReading {
   rises: number;
   /** Those rises over the decades it fell: 0 for a smooth descent, near 1 when it goes up as much as down. */
   wobble: number;
+  /** Still coming down at the end: the last epoch is below 0.8× the epoch three quarters of the way in. */
+  stillFalling: boolean;
   /** The step (1-based) where the loss first became NaN or infinite, if it did. */
   brokeAt?: number;
 }
@@ -169,6 +171,7 @@ export interface CurveReading {
  * oscillates (or noisy, if it still came down 10×): its rises add up to more than 0.1 decade and
  *   to at least half its falls;
  * flat: less than a 1.25× reduction; barely moves: under 3×; slow: under 10×; else good.
+ * Separately, whether it is still falling at the end (a curve that is not flat yet).
  */
 export function readCurve(curve: Pick<LossCurve, "steps" | "epochs">): CurveReading {
   const initial = curve.steps[0] ?? NaN;
@@ -183,7 +186,9 @@ export function readCurve(curve: Pick<LossCurve, "steps" | "epochs">): CurveRead
     else falls -= d;
   }
   const wobble = falls > 0 ? rises / falls : rises > 0 ? Infinity : 0;
-  const reading = (shape: CurveShape): CurveReading => ({shape, reduction, rises, wobble, ...(broke >= 0 ? {brokeAt: broke + 1} : {})});
+  const n = curve.epochs.length;
+  const stillFalling = n >= 2 && last < 0.8 * curve.epochs[Math.max(0, Math.ceil(0.75 * n) - 1)]!;
+  const reading = (shape: CurveShape): CurveReading => ({shape, reduction, rises, wobble, stillFalling, ...(broke >= 0 ? {brokeAt: broke + 1} : {})});
   if (broke >= 0 || !Number.isFinite(last) || last > initial || Math.max(...curve.epochs) > 10 * initial) return reading("diverges");
   if (rises > 0.1 && wobble >= 0.5) return reading(reduction >= 10 ? "noisy" : "oscillates");
   if (reduction < 1.25) return reading("flat");

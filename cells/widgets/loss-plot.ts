@@ -80,7 +80,7 @@ export function lossPlot(curves: PlottedCurve[], options: LossPlotOptions): HTML
     marginLeft: 52,
     marginRight: 14,
     style: {background: "transparent", color: "currentColor", fontSize: "12px"},
-    x: {label: options.xLabel ?? "epoch (passes over the training set)", domain: [0, epochs], grid: true},
+    x: {label: options.xLabel ?? (width < 520 ? "epoch" : "epoch (passes over the training set)"), domain: [0, epochs], grid: true},
     y: {label: options.yLabel ?? "training loss (log scale)", type: log ? "log" : "linear", grid: true, ...y},
     color: {domain, range},
     ariaLabel: options.ariaLabel,

@@ -66,7 +66,7 @@ describe("the loss-activation lesson", () => {
   test("the four learning rates give four distinct regimes, the shapes the unit tests found on cpu", async () => {
     const regimes = await until<Regime[]>("regimes", (rs) => rs.every((r) => finished(r.curve)));
     expect(regimes.map((r) => r.reading!.shape)).toEqual(REGIMES.map((r) => r.shape));
-    expect(await shown("regimesView")).toMatch(/diverging\s*10\s*“diverges”\s*NaN at step \d/);
+    expect(await shown("regimesView")).toMatch(/diverging\s*10\s*“diverges”\s*NaN \(step \d\)/);
   });
 
   test("the gallery's curves are real and read as their captions say; the overfitting panel finds its turn", async () => {
