@@ -128,7 +128,7 @@ export function pairNote(task: Task, activation: LastActivation, loss: Cheatshee
     return "Cross-entropy and KL compare probabilities: targets here are numbers up to 1.8, not probabilities, so the loss has no sensible minimum (it can go below 0) and says nothing about how close the predictions are.";
   }
   if (loss === "kullbackLeiblerDivergence" && activation !== "softmax") {
-    return "KL divergence only rewards the true class's output for being large and never penalises the others, so an output layer that is not a softmax (whose outputs must share 1) can drive it to 0 by saying “yes” to everything: a zero loss and a useless model.";
+    return "KL divergence only rewards the true class's output for being large and never penalises the others, so a last layer that is not a softmax (whose outputs must share 1) can drive it to 0 by pushing every output towards 1: a loss near zero, from a model that has learned little.";
   }
   if (task === "multiclass" && activation === "sigmoid" && loss === "categoricalCrossentropy") {
     return "The slide's pairing. It trains, because tfjs (like Keras) divides the outputs by their sum before the log; but the network's own outputs are not probabilities (they need not add up to 1). Softmax is the right partner.";

@@ -253,12 +253,12 @@ describe("the cheatsheet, trained", () => {
     expect(regression.value).toBeLessThan(0.25 * regression.chance);
   });
 
-  test("sigmoid + KL on three classes: the loss falls to ~0 and the model is barely better than chance", async () => {
+  test("sigmoid + KL on three classes: the loss falls to ~0 while accuracy stays far below softmax's", async () => {
     const r = await score("multiclass", "sigmoid", "kullbackLeiblerDivergence");
     expect(r.curve.epochs.at(-1)!).toBeLessThan(1e-3);
     expect(r.value).toBeLessThan(0.7);
     expect(r.outputSum).toBeGreaterThan(2.9); // every output pinned near 1
-    expect(pairNote("multiclass", "sigmoid", "kullbackLeiblerDivergence")).toMatch(/useless/);
+    expect(pairNote("multiclass", "sigmoid", "kullbackLeiblerDivergence")).toMatch(/loss near zero, from a model that has learned little/);
   });
 
   test("sigmoid + categorical cross-entropy (the slide's pair) learns, but its outputs do not add up to 1", async () => {
