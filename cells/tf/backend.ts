@@ -2,7 +2,6 @@
 // A software-emulated GPU (SwiftShader, llvmpipe) does not count: on a machine without a GPU it
 // trains the autoencoder 2–8× slower than wasm (lessons.md, Traps; bench/train.mjs), so it loses
 // to wasm unless the page asks for it with ?backend=webgl. Works in a window and in a worker.
-import {assetURL} from "../assets.js";
 import {tf} from "./tfjs.js";
 import {numericsRoute} from "./numerics.js";
 import {backendFromSearch, type BackendChoice, type BackendName} from "./backend-names.js";
@@ -74,10 +73,12 @@ async function unavailable(name: BackendName, asked: boolean, wasmPaths?: string
       return null;
     }
     case "wasm": {
-      const {setWasmPaths} = await import("@tensorflow/tfjs-backend-wasm");
-      const folder = wasmPaths ?? assetURL("tfjs-wasm/")?.href;
-      // setWasmPaths concatenates strings: the folder must end in "/".
-      if (folder !== undefined) setWasmPaths(folder.endsWith("/") ? folder : `${folder}/`);
+      // In a page the site's folder is set when ./tfjs.ts loads; an explicit folder (Node, tests) is set here.
+      if (wasmPaths !== undefined) {
+        const {setWasmPaths} = await import("@tensorflow/tfjs-backend-wasm");
+        // setWasmPaths concatenates strings: the folder must end in "/".
+        setWasmPaths(wasmPaths.endsWith("/") ? wasmPaths : `${wasmPaths}/`);
+      }
       return null;
     }
     case "cpu":

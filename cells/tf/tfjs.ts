@@ -6,7 +6,13 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops";
 import "@tensorflow/tfjs-core/dist/register_all_gradients";
 import "@tensorflow/tfjs-backend-cpu";
-import "@tensorflow/tfjs-backend-wasm";
+import {setWasmPaths} from "@tensorflow/tfjs-backend-wasm";
 import * as tfl from "@tensorflow/tfjs-layers";
+import {assetURL} from "../assets.js";
+
+// Point the wasm backend at the binaries the site ships before anything can use it: a cell that
+// touches tf before initBackend() settles would otherwise start wasm from the wrong folder.
+const wasmFolder = assetURL("tfjs-wasm/");
+if (wasmFolder) setWasmPaths(wasmFolder.href);
 
 export {tf, tfl};

@@ -70,6 +70,8 @@ describe("live models: the 784-128-64-128-784 autoencoder trains in the worker",
     await waitForStep(page, first.step + 40);
     const later = (await status(page))!;
     expect(later.loss).toBeLessThan(first.loss);
+    // tfjs on the page itself, touched before any backend was chosen, starts wasm from the site's folder.
+    expect(await cellText(page, "early")).toBe("tf on the page, used before any backend was chosen: 2 on wasm");
     const longTasks: {duration: number}[] = await page.evaluate(() => (window as any).__longTasks);
     const longest = Math.max(0, ...longTasks.map((t) => t.duration));
     console.log(`slider → dependent cell while training: ${latencies.map((l) => l.toFixed(0)).join(", ")} ms; longest main-thread task ${longest.toFixed(0)} ms (${longTasks.length} over 50 ms); loss ${first.loss} → ${later.loss} over ${later.step - first.step} steps`);
