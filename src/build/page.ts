@@ -33,7 +33,8 @@ export function rewriteLink(href: string, base: string): string {
 export function renderCell(cell: CompiledCell, file: string): string {
   const {source} = cell;
   const code = `<code class="language-js">${highlight(source.code.replace(/\n$/, ""), "js")}</code>`;
-  if (!source.run) return `<pre class="cell-static" aria-label="Code (not run)">${code}</pre>\n`;
+  // Code blocks can scroll sideways: tabindex lets a keyboard reach and scroll them.
+  if (!source.run) return `<pre class="cell-static" tabindex="0" aria-label="Code (not run)">${code}</pre>\n`;
   const state = cell.error ? "rejected" : "pending";
   // Inline cells sit inside a paragraph, where only phrasing content (a span) may go.
   const box = source.inline ? "span" : "div";
@@ -42,8 +43,8 @@ export function renderCell(cell: CompiledCell, file: string): string {
     : "";
   const attrs = `id="cell-${escapeHtml(cell.id)}" data-cell="${escapeHtml(cell.id)}" data-state="${state}"`;
   if (source.inline) return `<span class="cell cell-inline" ${attrs}>${error}</span>`;
-  const shown = source.echo === "shown" ? `<pre class="cell-source">${code}</pre>` : "";
-  const folded = source.echo === "collapsed" ? `<details class="cell-code"><summary>Code</summary><pre>${code}</pre></details>` : "";
+  const shown = source.echo === "shown" ? `<pre class="cell-source" tabindex="0">${code}</pre>` : "";
+  const folded = source.echo === "collapsed" ? `<details class="cell-code"><summary>Code</summary><pre tabindex="0">${code}</pre></details>` : "";
   return `<div class="cell" ${attrs}>${shown}<div class="cell-output">${error}</div>${folded}</div>\n`;
 }
 

@@ -94,7 +94,8 @@ function createMarkdown(): MarkdownIt {
   md.renderer.rules.fence = (tokens, i, options, env: Env, self) => {
     const token = tokens[i];
     if (token.meta?.cell) return env.render!.renderCell(token.meta.cell);
-    return fence(tokens, i, options, env, self);
+    // A listing can scroll sideways: tabindex lets a keyboard reach and scroll it.
+    return fence(tokens, i, options, env, self).replace(/^<pre>/, '<pre tabindex="0">');
   };
   md.options.highlight = (code, lang) => highlight(code, lang);
   md.renderer.rules.heading_open = (tokens, i, options, env: Env, self) => {
