@@ -60,6 +60,7 @@ export function trainer(options: TrainerOptions): TrainerElement {
 
   let playing = false;
   let backendLine = "";
+  let loading = false; // the status line shows a download's progress
   let finished = false;
   let disposed = false;
   const speedValue = () => SPEEDS[Number(speed.value)]![1];
@@ -107,7 +108,8 @@ export function trainer(options: TrainerOptions): TrainerElement {
   };
 
   const show = (snapshot: TrainingSnapshot) => {
-    if (root.value === undefined) say(backendLine); // loading is over
+    if (root.value === undefined || loading) say(backendLine); // loading is over (also after a reset)
+    loading = false;
     root.value = snapshot;
     counter.value = `step ${snapshot.step.toLocaleString("en")} · epoch ${snapshot.epoch.toFixed(2)} · ${snapshot.stepsPerSec.toFixed(1)} steps/s · loss ${format(snapshot.loss)}`;
     schedulePlot();
@@ -115,6 +117,7 @@ export function trainer(options: TrainerOptions): TrainerElement {
   };
 
   function showProgress({what, loaded, total}: {what: string; loaded: number; total?: number}) {
+    loading = true;
     say(total ? `Loading ${what}: ${Math.round((100 * loaded) / total)} %` : `Loading ${what}: ${(loaded / 1e6).toFixed(1)} MB`);
   }
   const say = (text: string) => {
