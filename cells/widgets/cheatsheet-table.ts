@@ -6,6 +6,10 @@ export function cheatsheetTable({task}: {task?: Task} = {}): HTMLElement {
   const wrap = document.createElement("div");
   wrap.className = "cheatsheet";
   wrap.style.cssText = "overflow-x: auto;";
+  // Scrolls sideways on a phone: keyboard users must be able to reach it.
+  wrap.tabIndex = 0;
+  wrap.setAttribute("role", "region");
+  wrap.setAttribute("aria-label", "The loss and last-layer cheatsheet");
   const table = document.createElement("table");
   table.style.cssText = "border-collapse: collapse; font-size: 0.9rem; min-width: 34rem;";
   const caption = document.createElement("caption");
