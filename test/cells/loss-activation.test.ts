@@ -197,6 +197,24 @@ describe("learning rate: four regimes from fixed seeds", () => {
   });
 });
 
+describe("the explorer's claims, as the lesson states them", () => {
+  test("the right learning rate depends on the optimizer: at 0.001 SGD barely moves while Adam learns; Adam at 1 blows up", async () => {
+    expect(readCurve(await curveOf(explorerRun({learningRate: 0.001}))).shape).toBe("barely moves");
+    expect(readCurve(await curveOf(explorerRun({learningRate: 0.001, optimizer: "adam"}))).shape).toBe("good");
+    expect(readCurve(await curveOf(explorerRun({learningRate: 0.1, optimizer: "adam"}))).shape).toBe("good");
+    expect(readCurve(await curveOf(explorerRun({learningRate: 1, optimizer: "adam"}))).shape).toBe("diverges");
+  });
+
+  test("SGD at 0.1: a batch of 256 stalls near 0.09; a batch of 4 ends over 10× lower", async () => {
+    const big = await curveOf(explorerRun({learningRate: 0.1, batchSize: 256}));
+    const small = await curveOf(explorerRun({learningRate: 0.1, batchSize: 4}));
+    expect(big.steps).toHaveLength(40);
+    expect(big.epochs.at(-1)!).toBeGreaterThan(0.07);
+    expect(big.epochs.at(-1)!).toBeLessThan(0.11);
+    expect(small.epochs.at(-1)! * 10).toBeLessThan(big.epochs.at(-1)!);
+  });
+});
+
 describe("validation", () => {
   test("60 points: validation loss turns up while training loss keeps falling", async () => {
     const curve = await curveOf(overfittingRun());
