@@ -5,8 +5,11 @@ import type {ImportResolver} from "./resolve.js";
 
 const J = JSON.stringify;
 
-/** The ES module a page loads: it boots the runtime with the page's cells, as data plus bodies. */
-export function pageModule(notebook: CompiledNotebook, clientEntry: string): string {
+/**
+ * A page's cells as a module: `file`, `broken` and `cells` (data plus bodies). The page entry boots
+ * the runtime with them; the preview imports newer ones to redefine what changed.
+ */
+export function cellsModule(notebook: CompiledNotebook): string {
   const cells = notebook.cells.flatMap((c) => {
     if (!c.runnable) return [];
     const r = c.runnable;
@@ -15,7 +18,12 @@ export function pageModule(notebook: CompiledNotebook, clientEntry: string): str
   const broken = notebook.cells.flatMap((c) =>
     c.error ? [`{id: ${J(c.id)}, outputs: ${J(c.outputs)}, message: ${J(c.error.message)}, line: ${c.error.line}, column: ${c.error.column}}`] : []
   );
-  return `import {boot} from ${J(clientEntry)};\nboot({file: ${J(notebook.file)}, broken: [${broken.join(",\n")}], cells: [\n${cells.join(",\n")}\n]});\n`;
+  return `export const file = ${J(notebook.file)};\nexport const broken = [${broken.join(",\n")}];\nexport const cells = [\n${cells.join(",\n")}\n];\n`;
+}
+
+/** The ES module a published page loads: the runtime booted with the page's cells. */
+export function pageModule(notebook: CompiledNotebook, clientEntry: string): string {
+  return `import {boot} from ${J(clientEntry)};\n${cellsModule(notebook).replace(/^export /gm, "")}boot({file, broken, cells});\n`;
 }
 
 export interface BundleInput {

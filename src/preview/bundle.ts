@@ -7,25 +7,9 @@ import type {CompiledNotebook} from "../notebook/notebook.js";
 import type {Diagnostic} from "../notebook/diagnostic.js";
 import type {ImportResolver} from "../build/resolve.js";
 import {esbuildDiagnostics} from "./assets.js";
+import {cellsModule} from "../build/bundle.js";
 
 const J = JSON.stringify;
-
-/**
- * A page's cells as a module: the cell definitions (data plus bodies). The page entry boots the
- * runtime with them; on an update the page imports a newer one to redefine what changed, so this
- * module must not boot anything itself.
- */
-export function cellsModule(notebook: CompiledNotebook): string {
-  const cells = notebook.cells.flatMap((c) => {
-    if (!c.runnable) return [];
-    const r = c.runnable;
-    return [`{id: ${J(c.id)}, inputs: ${J(r.inputs)}, outputs: ${J(r.outputs)}, autodisplay: ${r.autodisplay}, inline: ${r.inline}, line: ${c.source.line}, column: ${c.source.column},\nbody: ${r.body}}`];
-  });
-  const broken = notebook.cells.flatMap((c) =>
-    c.error ? [`{id: ${J(c.id)}, outputs: ${J(c.outputs)}, message: ${J(c.error.message)}, line: ${c.error.line}, column: ${c.error.column}}`] : []
-  );
-  return `export const file = ${J(notebook.file)};\nexport const broken = [${broken.join(",\n")}];\nexport const cells = [\n${cells.join(",\n")}\n];\n`;
-}
 
 /** The page's entry: the shared runtime booted with this page's cells (both already built). */
 export function pageEntry(client: string, cells: string): string {

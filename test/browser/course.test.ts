@@ -1,7 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {spawn, type ChildProcess} from "node:child_process";
 import type {Browser} from "playwright-core";
-import {buildSite, launch, openPage, settle, cellStates, ROOT, type Site} from "./harness.js";
+import {buildSite, launch, openPage, settle, pageProblems, ROOT, type Site} from "./harness.js";
 import {compileCourse, lessonsOf} from "../../src/build/build.js";
 
 let site: Site;
@@ -21,11 +21,7 @@ describe("the real course, built and opened in Chromium", () => {
   it.each(pages)("page /%s loads with no console error, no rejected cell, nothing from another origin", async (path) => {
     const watch = await openPage(browser, site.url + path);
     await settle(watch.page, 60_000);
-    const states = await cellStates(watch.page);
-    expect(Object.entries(states).filter(([, s]) => s === "rejected")).toEqual([]);
-    expect(watch.consoleErrors).toEqual([]);
-    expect(watch.pageErrors).toEqual([]);
-    expect(watch.foreignRequests).toEqual([]);
+    expect(await pageProblems(watch)).toEqual([]);
     await watch.page.context().close();
   });
 

@@ -71,6 +71,20 @@ export async function openPage(browser: Browser, url: string, options: {viewport
   return watch;
 }
 
+/**
+ * What is wrong with a page a student would notice or a course page would suffer: rejected cells,
+ * console errors, uncaught exceptions, requests to another origin. A healthy page gives [].
+ */
+export async function pageProblems(watch: PageWatch): Promise<string[]> {
+  const states = await cellStates(watch.page);
+  return [
+    ...Object.entries(states).filter(([, s]) => s === "rejected").map(([id]) => `cell ${id} is rejected`),
+    ...watch.consoleErrors.map((e) => `console error: ${e}`),
+    ...watch.pageErrors.map((e) => `uncaught: ${e}`),
+    ...watch.foreignRequests.map((u) => `request to another origin: ${u}`)
+  ];
+}
+
 /** Waits until no cell is pending (running generators count as settled). */
 export async function settle(page: Page, timeout = 30_000): Promise<void> {
   await page.waitForFunction(() => document.documentElement.dataset.lectern === "ready" && !document.querySelector('[data-cell][data-state="pending"]'), null, {timeout});

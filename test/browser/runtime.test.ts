@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import type {Browser} from "playwright-core";
-import {buildSite, launch, openPage, settle, cellStates, cellText, setRange, type Site} from "./harness.js";
+import {buildSite, launch, openPage, settle, cellStates, pageProblems, cellText, setRange, type Site} from "./harness.js";
 
 let basic: Site;
 let errors: Site;
@@ -24,11 +24,7 @@ describe("the runtime in Chromium, on the built fixture site", () => {
     for (const path of ["", "runtime/"]) {
       const watch = await openPage(browser, basic.url + path);
       await settle(watch.page);
-      const states = await cellStates(watch.page);
-      expect(Object.entries(states).filter(([, s]) => s === "rejected")).toEqual([]);
-      expect(watch.consoleErrors).toEqual([]);
-      expect(watch.pageErrors).toEqual([]);
-      expect(watch.foreignRequests).toEqual([]);
+      expect(await pageProblems(watch)).toEqual([]);
       await watch.page.context().close();
     }
   });
