@@ -12,7 +12,7 @@ import type {Extras, FromTrainer, ToTrainer} from "../../cells/train/protocol.js
 import {serveTrainer} from "../../cells/train/trainer-core.js";
 import {connectedPair} from "../../cells/train/transport.js";
 import {epochMeans, finalCurve, overfittingTurn, readCurve, type CurveRun, type LossCurve} from "../../cells/losses/curves.js";
-import {REGIMES, dropoutRun, explorerRun, galleryPanels, overfittingRun, tabularSplit} from "../../cells/regimes.js";
+import {REGIMES, blobsNet, dropoutRun, explorerRun, galleryPanels, overfittingRun, tabularSplit} from "../../cells/regimes.js";
 import {chanceScore, pairNote, scoreTask, taskData, taskNet} from "../../cells/losses/tasks.js";
 
 beforeAll(async () => {
@@ -226,6 +226,11 @@ describe("validation", () => {
     expect(turn.trainingAfter).toBeLessThan(0.8);
     // from the turn on, the training loss is lower at the end than at any earlier tenth of the run
     expect(curve.epochs.at(-1)!).toBeLessThan(Math.min(...curve.epochs.slice(0, 135)));
+  });
+
+  test("the network has 1,185 parameters; with 400 training points instead of 60 its validation loss does not turn up", async () => {
+    expect(blobsNet().countParams()).toBe(1185);
+    expect(overfittingTurn(await curveOf(overfittingRun({train: 400})))).toBeNull();
   });
 
   test("dropout 0.5: the validation loss sits below the reported training loss; without dropout it does not", async () => {
