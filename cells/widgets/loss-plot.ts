@@ -168,20 +168,3 @@ export function fmt(value: number | undefined): string {
   const abs = Math.abs(value);
   return abs !== 0 && (abs < 0.01 || abs >= 1e5) ? value.toExponential(1) : value.toPrecision(2);
 }
-
-/**
- * Gives `role="group"` to the aria-labelled <g> groups Plot draws inside `element`, now and on
- * every redraw (axe: aria-label on a <g> needs a role). The page does this for what a cell
- * displays; a widget that redraws its own plot later (the trainer) needs it too, until it does
- * it itself. Returns the element.
- */
-export function labelPlotGroups<T extends Element>(element: T, invalidation?: Promise<unknown>): T {
-  const mend = () => {
-    for (const g of element.querySelectorAll("g[aria-label]:not([role])")) g.setAttribute("role", "group");
-  };
-  const observer = new MutationObserver(mend);
-  observer.observe(element, {childList: true, subtree: true});
-  mend();
-  void invalidation?.then(() => observer.disconnect());
-  return element;
-}

@@ -79,3 +79,12 @@ export function accessible<T extends Node>(node: T): T {
   for (const g of node.querySelectorAll("g[aria-label]:not([role])")) g.setAttribute("role", "group");
   return node;
 }
+
+/** Keeps mending what cells draw later (a widget that redraws its plot after it was displayed). */
+export function mendAccessibilityOf(root: Element): MutationObserver {
+  const observer = new MutationObserver((records) => {
+    for (const record of records) for (const node of record.addedNodes) if (node instanceof Element) accessible(node);
+  });
+  observer.observe(root, {childList: true, subtree: true});
+  return observer;
+}

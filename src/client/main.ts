@@ -3,6 +3,7 @@ import {html, svg} from "htl";
 import {Generators, Mutable} from "./generators.js";
 import {defineCell, defineBrokenCell, type CellDefinition, type BrokenCellDefinition, type DefinedCell} from "./cell.js";
 import {setupChrome} from "./chrome.js";
+import {mendAccessibilityOf} from "./display.js";
 
 export type {CellDefinition, BrokenCellDefinition};
 
@@ -43,6 +44,7 @@ export interface LecternHandle {
 /** Starts a page: one runtime, every cell defined, errors in place. */
 export function boot(page: PageDefinition): LecternHandle {
   setupChrome();
+  mendAccessibilityOf(document.querySelector("main") ?? document.body);
   const runtime = new Runtime(builtins, undefinedName);
   const main = runtime.module();
   const cells: LecternHandle["cells"] = new Map();
