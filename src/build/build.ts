@@ -1,4 +1,4 @@
-import {existsSync, readdirSync, readFileSync, mkdirSync, rmSync, renameSync, writeFileSync, copyFileSync} from "node:fs";
+import {existsSync, readdirSync, readFileSync, mkdirSync, rmSync, renameSync, writeFileSync} from "node:fs";
 import {join, relative, basename, resolve, dirname} from "node:path";
 import {compileNotebook, type CompiledNotebook} from "../notebook/notebook.js";
 import {formatDiagnostic, sortDiagnostics, type Diagnostic} from "../notebook/diagnostic.js";

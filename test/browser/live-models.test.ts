@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import type {Browser, Page} from "playwright-core";
-import {buildSite, launch, openPage, settle, setRange, cellText, type Site} from "./harness.js";
+import {buildSite, launch, openPage, setRange, cellText, type Site} from "./harness.js";
 
 let site: Site;
 let browser: Browser;

@@ -3,7 +3,7 @@
 // the page's tensors stay constant; the live MNIST classifier's loss falls and accuracy rises.
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import type {Browser, Page} from "playwright-core";
-import {buildSite, cellStates, pageProblems, cellText, launch, openPage, setRange, settle, type PageWatch, type Site} from "./harness.js";
+import {buildSite, cellStates, pageProblems, launch, openPage, setRange, settle, type PageWatch, type Site} from "./harness.js";
 
 let site: Site;
 let browser: Browser;

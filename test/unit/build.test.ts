@@ -1,5 +1,5 @@
 import {describe, expect, it, beforeAll, afterAll} from "vitest";
-import {mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync, readdirSync, rmSync, cpSync} from "node:fs";
+import {mkdtempSync, mkdirSync, writeFileSync, readFileSync, readdirSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {spawnSync} from "node:child_process";
