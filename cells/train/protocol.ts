@@ -40,6 +40,16 @@ export interface Extras {
   latent?: {layer: number; count?: number};
   /** The model's output on these inputs (e.g. a grid over the plane for a decision boundary). */
   predictions?: {x: Float32Array; shape: number[]};
+  /** The model's current weights (see Snapshot.weights): read once per snapshot, never per step. */
+  weights?: boolean;
+}
+
+/** One weight tensor of the model as plain data, e.g. "dense_Dense1/kernel" [2, 1]. */
+export interface WeightValues {
+  name: string;
+  shape: number[];
+  /** Row-major, as tfjs stores it: a dense kernel is [inputs, units]. */
+  values: Float32Array;
 }
 
 export interface FitOptions {
@@ -86,6 +96,8 @@ export interface Snapshot {
   reconstructions?: Float32Array;
   latent?: Float32Array;
   predictions?: Float32Array;
+  /** With include.weights: every weight tensor in layer order (a dense layer's kernel, then its bias). */
+  weights?: WeightValues[];
 }
 
 /** What a run settled on once built (sent once, before the first snapshot). */
@@ -124,5 +136,7 @@ export type FromTrainer =
 
 /** The arrays of a snapshot, to transfer rather than copy. */
 export function snapshotTransfer(snapshot: Snapshot): Transferable[] {
-  return [snapshot.reconstructions, snapshot.latent, snapshot.predictions].filter((a) => a !== undefined).map((a) => a.buffer as ArrayBuffer);
+  return [snapshot.reconstructions, snapshot.latent, snapshot.predictions, ...(snapshot.weights ?? []).map((w) => w.values)]
+    .filter((a) => a !== undefined)
+    .map((a) => a.buffer as ArrayBuffer);
 }

@@ -131,6 +131,11 @@ async function train(
       for (const penalty of regularizers()) total = tf.add(total, penalty);
       return total as tf.Scalar;
     };
+    // include.weights: one read per weight tensor, only when a snapshot is made. A copy (.slice()):
+    // the cpu backend's dataSync hands out its own storage, and snapshots are transferred.
+    const weightsNow = fit.include?.weights
+      ? () => model.weights.map((w) => ({name: w.name, shape: [...w.shape] as number[], values: (w.read().dataSync() as Float32Array).slice()}))
+      : undefined;
     const validate = () => {
       if (!testX || !testY) return undefined;
       const value = tf.tidy(() => tf.mean(loss(testY, model.predict(testX) as tf.Tensor)).dataSync()[0]!);
@@ -173,7 +178,8 @@ async function train(
         paused: control.paused && !final,
         ...(final ? {final} : {}),
         ...(valLoss !== undefined ? {valLoss} : {}),
-        ...extras.compute()
+        ...extras.compute(),
+        ...(weightsNow ? {weights: weightsNow()} : {})
       };
       valLoss = undefined;
       return snap;
