@@ -5,6 +5,20 @@ import type {ImportResolver} from "./resolve.js";
 
 const J = JSON.stringify;
 
+/** How every browser bundle is made (pages, worker, preview): ES modules, split, content-hashed. */
+export const BROWSER_BUNDLE = {
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "browser",
+  target: "es2022",
+  entryNames: "[name]-[hash]",
+  chunkNames: "chunk-[hash]",
+  assetNames: "[name]-[hash]",
+  metafile: true,
+  logLevel: "silent"
+} as const satisfies esbuild.BuildOptions;
+
 /**
  * A page's cells as a module: `file`, `broken` and `cells` (data plus bodies). The page entry boots
  * the runtime with them; the preview imports newer ones to redefine what changed.
@@ -66,19 +80,9 @@ export async function bundlePages(input: BundleInput): Promise<BundleOutput> {
     const result = await esbuild.build({
       entryPoints: pages.map((p) => ({in: `lectern-page:${p.slug}`, out: `page-${p.slug}`})),
       outdir: join(outDir, "assets"),
-      bundle: true,
-      splitting: true,
-      format: "esm",
-      platform: "browser",
-      target: "es2022",
+      ...BROWSER_BUNDLE,
       minify: input.minify ?? true,
-      sourcemap: false,
-      entryNames: "[name]-[hash]",
-      chunkNames: "chunk-[hash]",
-      assetNames: "[name]-[hash]",
       define: {LECTERN_ASSETS: J(input.assets)},
-      metafile: true,
-      logLevel: "silent",
       legalComments: "none",
       plugins: [plugin]
     });
@@ -100,18 +104,11 @@ export async function bundleEntry(entry: string, outDir: string, name: string, a
   const result = await esbuild.build({
     entryPoints: [{in: entry, out: name}],
     outdir: join(outDir, "assets"),
-    bundle: true,
+    ...BROWSER_BUNDLE,
     // What the entry imports on demand (tfjs's WebGL backend) becomes its own chunk, fetched only if used.
-    splitting: true,
     chunkNames: `${name}-chunk-[hash]`,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
     minify: true,
-    entryNames: "[name]-[hash]",
     define: {LECTERN_ASSETS: J(assets)},
-    metafile: true,
-    logLevel: "silent",
     legalComments: "none"
   });
   const out = Object.keys(result.metafile.outputs).find((f) => f.endsWith(".js"))!;

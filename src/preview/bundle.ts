@@ -7,7 +7,7 @@ import type {CompiledNotebook} from "../notebook/notebook.js";
 import type {Diagnostic} from "../notebook/diagnostic.js";
 import type {ImportResolver} from "../build/resolve.js";
 import {esbuildDiagnostics} from "./assets.js";
-import {cellsModule} from "../build/bundle.js";
+import {cellsModule, BROWSER_BUNDLE} from "../build/bundle.js";
 
 const J = JSON.stringify;
 
@@ -129,18 +129,9 @@ export class PageBundler {
       entryPoints: [{in: `lectern-cells:${slug}`, out: `cells-${slug}`}],
       outdir: this.options.assetsDir,
       absWorkingDir: root,
-      bundle: true,
-      splitting: true,
-      format: "esm",
-      platform: "browser",
-      target: "es2022",
-      entryNames: "[name]-[hash]",
-      chunkNames: "chunk-[hash]",
-      assetNames: "[name]-[hash]",
+      ...BROWSER_BUNDLE,
       define: {LECTERN_ASSETS: J(this.options.assets)},
-      metafile: true,
       write: true,
-      logLevel: "silent",
       plugins: [plugin]
     });
   }

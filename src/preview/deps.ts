@@ -1,3 +1,4 @@
+import {BROWSER_BUNDLE} from "../build/bundle.js";
 import * as esbuild from "esbuild";
 import {basename} from "node:path";
 import type {Diagnostic} from "../notebook/diagnostic.js";
@@ -37,18 +38,9 @@ export class DepsBundle {
       entryPoints: [{in: this.clientEntry, out: "lectern-client"}, ...entries.map((s) => ({in: s, out: depName(s)}))],
       outdir: this.assetsDir,
       absWorkingDir: this.root,
-      bundle: true,
-      splitting: true,
-      format: "esm",
-      platform: "browser",
-      target: "es2022",
-      entryNames: "[name]-[hash]",
-      chunkNames: "chunk-[hash]",
-      assetNames: "[name]-[hash]",
+      ...BROWSER_BUNDLE,
       define: {LECTERN_ASSETS: "{}"},
-      metafile: true,
-      write: true,
-      logLevel: "silent"
+      write: true
     });
     try {
       const result = await this.context.rebuild();
