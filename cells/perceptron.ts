@@ -3,5 +3,6 @@ export {ACTIVATIONS, activationOf, applyActivation, type Activation, type Activa
 export {initNetwork, neuron, forward, forwardPoint, kernelOf, countParameters, sizesOf, type Layer, type Network} from "./perceptron/network.js";
 export {blobs, xorData, xorTruthTable, accuracy, bestLinearAccuracy, type PlaneData} from "./perceptron/data.js";
 export {trainNetwork, type TrainOptions, type TrainSnapshot} from "./perceptron/train.js";
-export {trainLive, fitToSliders, setInput, type LiveState} from "./perceptron/live.js";
+export {trainLive, fitToSliders, setInput, type LiveState, type LiveOptions} from "./perceptron/live.js";
+export {modelOf, networkFrom, measure} from "./perceptron/harness.js";
 export {planeGrid, planePlot, boundarySegment, activationPlot, historyPlot, EXTENT} from "./perceptron/plots.js";

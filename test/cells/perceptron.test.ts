@@ -6,11 +6,29 @@ import {
   trainNetwork, xorData, xorTruthTable, type Network, type PlaneData, type TrainSnapshot
 } from "../../cells/perceptron.js";
 import {boundarySegment, contourSegments, planeGrid} from "../../cells/perceptron/plots.js";
-import {fitToSliders} from "../../cells/perceptron/live.js";
+import {fitToSliders, trainLive, type LiveOptions} from "../../cells/perceptron/live.js";
+import {modelOf} from "../../cells/perceptron/harness.js";
+import {handshake, TrainerHost} from "../../cells/train/client.js";
+import type {FromTrainer, ToTrainer} from "../../cells/train/protocol.js";
+import {serveTrainer} from "../../cells/train/trainer-core.js";
+import {connectedPair} from "../../cells/train/transport.js";
 
+/** The live-model harness in this process, on the cpu backend: what the page's main thread runs. */
+let host: TrainerHost;
 beforeAll(async () => {
   await tf.setBackend("cpu");
+  const [page, trainer] = connectedPair<ToTrainer, FromTrainer>();
+  serveTrainer(trainer);
+  host = new TrainerHost(async () => ({transport: page, backend: await handshake(page, "cpu")}));
+  await host.backend;
 });
+
+/** The lesson's training (trainLive, through the harness) unpaced: every epoch's state, epoch 0 first. */
+async function live(options: LiveOptions): Promise<TrainSnapshot[]> {
+  let last: TrainSnapshot[] = [];
+  for await (const state of trainLive({pause: 0, host, ...options})) last = state.history;
+  return last;
+}
 
 async function run(options: Parameters<typeof trainNetwork>[0]): Promise<TrainSnapshot[]> {
   const snapshots: TrainSnapshot[] = [];
@@ -106,7 +124,7 @@ describe("SGD", () => {
   test("one step moves the weights by −η (σ(z) − y) x, the logistic loss's gradient", async () => {
     const data: PlaneData = {points: Float32Array.from([2, -1]), labels: Uint8Array.from([1]), count: 1};
     const [w1, w2, b, eta] = [0.5, 0.25, -0.1, 0.3];
-    const [, after] = await run({network: neuron(w1, w2, b, "sigmoid"), data, learningRate: eta, epochs: 1, batchSize: 1});
+    const [, after] = await live({network: neuron(w1, w2, b, "sigmoid"), data, learningRate: eta, epochs: 1, batchSize: 1});
     const z = 2 * w1 - 1 * w2 + b;
     const error = 1 / (1 + Math.exp(-z)) - 1;
     const layer = after!.network[0]!;
@@ -119,13 +137,14 @@ describe("SGD", () => {
   test("fits the separable blobs to 100 % training accuracy from a wrong start, loss falling", async () => {
     const started = performance.now();
     let reached = NaN;
-    const snapshots: TrainSnapshot[] = [];
-    for await (const s of trainNetwork({network: neuron(-1, -1, 0.5, "sigmoid"), data: blobs(), learningRate: 0.1, epochs: 30})) {
-      snapshots.push(s);
-      if (s.accuracy === 1 && Number.isNaN(reached)) reached = performance.now() - started;
+    let snapshots: TrainSnapshot[] = [];
+    for await (const state of trainLive({network: neuron(-1, -1, 0.5, "sigmoid"), data: blobs(), learningRate: 0.1, epochs: 30, pause: 0, host})) {
+      snapshots = state.history;
+      if (state.latest.accuracy === 1 && Number.isNaN(reached)) reached = performance.now() - started;
     }
+    expect(snapshots.map((s) => s.epoch)).toEqual(Array.from({length: 31}, (_, i) => i));
     const first = snapshots.findIndex((s) => s.accuracy === 1);
-    console.log(`blobs: 100 % at epoch ${first} (10 SGD steps of 10 points each per epoch), ${reached.toFixed(0)} ms after the start on the cpu backend`);
+    console.log(`blobs: 100 % at epoch ${first} (10 SGD steps of 10 points each per epoch), ${reached.toFixed(0)} ms after the start through the harness on the cpu backend`);
     expect(snapshots[0]!.accuracy).toBeLessThan(0.5);
     expect(first).toBeGreaterThan(0);
     expect(snapshots.at(-1)!.accuracy).toBe(1);
@@ -134,19 +153,49 @@ describe("SGD", () => {
 
   test("one neuron on XOR never beats 75 %", async () => {
     for (const seed of [1, 2, 3]) {
-      const snapshots = await run({network: initNetwork([2, 1], ["sigmoid"], {seed}), data: xorData(), learningRate: 0.5, epochs: 40, seed});
+      const snapshots = await live({network: initNetwork([2, 1], ["sigmoid"], {seed}), data: xorData(), learningRate: 0.5, epochs: 40, seed});
       expect(Math.max(...snapshots.map((s) => s.accuracy))).toBeLessThanOrEqual(0.75);
     }
   });
 
   test("a 2-2-1 network (tanh hidden layer) learns XOR to 100 %", async () => {
-    const snapshots = await run({network: initNetwork([2, 2, 1], ["tanh", "sigmoid"], {seed: 2}), data: xorData(), learningRate: 0.5, epochs: 60, seed: 2});
+    const snapshots = await live({network: initNetwork([2, 2, 1], ["tanh", "sigmoid"], {seed: 2}), data: xorData(), learningRate: 0.5, epochs: 60, seed: 2});
+    expect(snapshots).toHaveLength(61);
     expect(snapshots[0]!.accuracy).toBeLessThan(1);
     expect(snapshots.at(-1)!.accuracy).toBe(1);
     expect(snapshots.at(-1)!.loss).toBeLessThan(0.1);
   });
 
-  test("sparsely connected, each hidden neuron seeing one input: XOR stays at ≤ 75 %, removed weights stay 0", async () => {
+  test("the harness starts from exactly the given weights: its model's output equals the network's", async () => {
+    const network = initNetwork([2, 3, 1], ["tanh", "sigmoid"], {seed: 5});
+    const data = modelOf(network, 0.1);
+    if (data.kind !== "topology") throw new Error("expected a topology");
+    const model = await tfl.models.modelFromJSON(data.topology as Parameters<typeof tfl.models.modelFromJSON>[0]);
+    const tensors = data.weights!.map((w) => tf.tensor(w.values, w.shape));
+    model.setWeights(tensors);
+    const points = [0.3, -2, 1.5, 0.5, -1, -1];
+    const byModel = tf.tidy(() => (model.predict(tf.tensor2d(points, [3, 2])) as tf.Tensor).dataSync());
+    const ours = forward(network, points);
+    for (let k = 0; k < 3; k++) expect(byModel[k]).toBeCloseTo(ours[k]!, 6);
+    tf.dispose(tensors);
+    model.dispose();
+  });
+
+  test("the sliders' neuron trains through the harness and stops when invalidated, freeing every tensor", async () => {
+    const before = tf.memory().numTensors;
+    let resolve = () => {};
+    const invalidation = new Promise<void>((r) => (resolve = r));
+    let seen = 0;
+    for await (const state of trainLive({network: initNetwork([2, 2, 1], ["tanh", "sigmoid"]), data: xorData(), epochs: 100, pause: 5, host, invalidation})) {
+      if (++seen === 3) resolve();
+      expect(state.latest.epoch).toBeLessThan(10);
+    }
+    for await (const state of trainLive({network: neuron(1, 1, 0, "sigmoid"), data: blobs(), epochs: 100, pause: 0, host})) if (state.latest.epoch === 2) break;
+    await new Promise((r) => setTimeout(r, 100)); // the trainer frees the run's tensors once it sees the stop
+    expect((await host.memory()).numTensors).toBe(before);
+  });
+
+  test("sparsely connected (the lesson's own loop: the harness has no masks), each hidden neuron seeing one input: XOR stays at ≤ 75 %, removed weights stay 0", async () => {
     const masks = [[[1, 0], [0, 1]]];
     const snapshots = await run({network: initNetwork([2, 2, 1], ["tanh", "sigmoid"], {seed: 2, masks}), data: xorData(), learningRate: 0.5, epochs: 60, seed: 2});
     expect(Math.max(...snapshots.map((s) => s.accuracy))).toBeLessThanOrEqual(0.75);
