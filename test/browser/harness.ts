@@ -106,3 +106,19 @@ export async function setRange(page: Page, cellId: string, value: number): Promi
     input.dispatchEvent(new Event("input", {bubbles: true}));
   }, value);
 }
+
+/** A lesson of the real course, built, served and open in Chromium, settled: what a lesson's tests start from. */
+export interface OpenLesson {
+  site: Site;
+  browser: Browser;
+  watch: PageWatch;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function openLesson(slug: string): Promise<OpenLesson> {
+  const [site, browser] = await Promise.all([buildSite(), launch()]);
+  const watch = await openPage(browser, `${site.url}${slug}/`);
+  await settle(watch.page, 60_000);
+  return {site, browser, watch, page: watch.page, close: () => browser.close().then(() => site.close())};
+}

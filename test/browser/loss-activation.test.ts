@@ -2,25 +2,19 @@
 // come out as the unit tests say (here on the browser's backend, in the training worker); every
 // input reaches what depends on it; training lowers the loss; re-running leaks no tensor.
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
-import type {Browser, Page} from "playwright-core";
-import {buildSite, cellStates, launch, openPage, setRange, settle, type PageWatch, type Site} from "./harness.js";
+import type {Page} from "playwright-core";
+import {openLesson, cellStates, openPage, setRange, settle, type PageWatch, type OpenLesson} from "./harness.js";
 import {REGIMES} from "../../cells/regimes.js";
 
-let site: Site;
-let browser: Browser;
+let lesson: OpenLesson;
 let watch: PageWatch;
 let page: Page;
 
 beforeAll(async () => {
-  [site, browser] = await Promise.all([buildSite(), launch()]);
-  watch = await openPage(browser, `${site.url}loss-activation/`);
-  page = watch.page;
-  await settle(page, 60_000);
+  lesson = await openLesson("loss-activation");
+  ({watch, page} = lesson);
 });
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+afterAll(() => lesson?.close());
 
 /** A cell's current value (the latest a generator yielded), copied out of the page. */
 const value = <T>(name: string) => page.evaluate(async (n) => JSON.parse(JSON.stringify(await (globalThis as any).__lectern.main.value(n))), name) as Promise<T>;
@@ -143,7 +137,7 @@ describe("the loss-activation lesson", () => {
   });
 
   test("at phone width the page does not scroll sideways (tables and code scroll in their own boxes)", async () => {
-    const phone = await openPage(browser, `${site.url}loss-activation/`, {viewport: {width: 375, height: 800}});
+    const phone = await openPage(lesson.browser, `${lesson.site.url}loss-activation/`, {viewport: {width: 375, height: 800}});
     await settle(phone.page, 60_000);
     expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await phone.page.context().close();

@@ -2,24 +2,18 @@
 // the activations and the seeds each reach what depends on them; the two forward passes agree;
 // the page's tensors stay constant; the live MNIST classifier's loss falls and accuracy rises.
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
-import type {Browser, Page} from "playwright-core";
-import {buildSite, cellStates, pageProblems, launch, openPage, setRange, settle, type PageWatch, type Site} from "./harness.js";
+import type {Page} from "playwright-core";
+import {openLesson, cellStates, pageProblems, setRange, type PageWatch, type OpenLesson} from "./harness.js";
 
-let site: Site;
-let browser: Browser;
+let lesson: OpenLesson;
 let watch: PageWatch;
 let page: Page;
 
 beforeAll(async () => {
-  [site, browser] = await Promise.all([buildSite(), launch()]);
-  watch = await openPage(browser, `${site.url}matmul-shapes/`);
-  page = watch.page;
-  await settle(page, 60_000);
+  lesson = await openLesson("matmul-shapes");
+  ({watch, page} = lesson);
 });
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+afterAll(() => lesson?.close());
 
 const text = (id: string) => page.$eval(`[data-cell="${id}"]`, (e) => e.textContent ?? "");
 const value = <T>(name: string) => page.evaluate(async (name) => (await (globalThis as any).__lectern.main.value(name)) as unknown, name) as Promise<T>;

@@ -1,24 +1,18 @@
 // Lesson 1 in Chromium, on the real course: the page runs clean, every input reaches what depends
 // on it, each Train button lowers the loss (and moves the sliders), and no run leaks a tensor.
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
-import type {Browser, Page} from "playwright-core";
-import {buildSite, cellStates, pageProblems, cellText, launch, openPage, setRange, settle, type PageWatch, type Site} from "./harness.js";
+import type {Page} from "playwright-core";
+import {openLesson, cellStates, pageProblems, cellText, setRange, type PageWatch, type OpenLesson} from "./harness.js";
 
-let site: Site;
-let browser: Browser;
+let lesson: OpenLesson;
 let watch: PageWatch;
 let page: Page;
 
 beforeAll(async () => {
-  [site, browser] = await Promise.all([buildSite(), launch()]);
-  watch = await openPage(browser, `${site.url}perceptron/`);
-  page = watch.page;
-  await settle(page, 60_000);
+  lesson = await openLesson("perceptron");
+  ({watch, page} = lesson);
 });
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+afterAll(() => lesson?.close());
 
 /** Text of a cell's output (its figure's aria-label / caption included). */
 const label = (id: string) => page.$eval(`[data-cell="${id}"]`, (e) => [...e.querySelectorAll("[aria-label]")].map((n) => n.getAttribute("aria-label")).join(" | ") + " | " + e.textContent);
