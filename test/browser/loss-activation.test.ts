@@ -35,13 +35,18 @@ const finished = (c: Curve | undefined) => Boolean(c?.reason);
 
 /** Everything the cell shows: its text and every aria-label inside it. */
 const shown = (id: string) => page.$eval(`[data-cell="${id}"]`, (e) => [...e.querySelectorAll("[aria-label]")].map((n) => n.getAttribute("aria-label")).join(" | ") + " | " + e.textContent);
-async function changes(id: string, act: () => Promise<unknown>): Promise<string> {
+/**
+ * What a cell shows after `act` changes it. A cell that is still updating from an earlier run may
+ * change before the act lands: `until` names what the new state must show, so the wait ends there.
+ */
+async function changes(id: string, act: () => Promise<unknown>, until?: string): Promise<string> {
   const before = await shown(id);
   await act();
-  await page.waitForFunction(([id, before]) => {
+  await page.waitForFunction(([id, before, until]) => {
     const e = document.querySelector(`[data-cell="${id}"]`)!;
-    return [...e.querySelectorAll("[aria-label]")].map((n) => n.getAttribute("aria-label")).join(" | ") + " | " + e.textContent !== before;
-  }, [id, before] as const, {timeout: 20_000});
+    const now = [...e.querySelectorAll("[aria-label]")].map((n) => n.getAttribute("aria-label")).join(" | ") + " | " + e.textContent;
+    return now !== before && (until === null || now.includes(until));
+  }, [id, before, until ?? null] as const, {timeout: 20_000});
   return shown(id);
 }
 const clickRadio = (cell: string, text: string) => page.click(`[data-cell="${cell}"] label:has-text("${text}")`);
@@ -125,9 +130,9 @@ describe("the loss-activation lesson", () => {
     expect(await changes("explorerView", () => setRange(page, "learningRate", 1))).toMatch(/Training|learning rate 10/);
     expect((await until<Curve>("yourCurve", finished)).reason).toBe("diverged");
     expect(await shown("explorerView")).toContain("diverges");
-    expect(await changes("explorerView", () => clickRadio("batchSize", "256"))).toContain("1 step per epoch");
-    expect(await changes("explorerView", () => clickRadio("optimizer", "Adam"))).toContain("Adam");
-    expect(await changes("explorerView", () => clickRadio("hidden", "tanh"))).toContain("tanh");
+    expect(await changes("explorerView", () => clickRadio("batchSize", "256"), "batch 256")).toContain("1 step per epoch");
+    expect(await changes("explorerView", () => clickRadio("optimizer", "Adam"), "(Adam")).toContain("Adam");
+    expect(await changes("explorerView", () => clickRadio("hidden", "tanh"), "tanh)")).toContain("tanh");
 
     expect(await changes("validationView", () => clickRadio("trainPoints", "400"))).toContain("400 training points");
     expect(await changes("dropoutView", () => clickRadio("dropoutRate", "no dropout"))).toContain("Dropout 0");
