@@ -1,24 +1,18 @@
 // The messages between a page (./client.ts) and a trainer (./trainer-core.ts, in a worker or on
 // the main thread). Plain, structured-cloneable data only; big arrays travel as transferables.
 // Every run-specific message carries the run's id, so one worker serves every run on a page.
+import type {SplitOptions} from "../data/mnist.js";
 import type {BackendChoice, BackendName} from "../tf/backend-names.js";
 import type {ModelData} from "./spec.js";
 
 /** Where the training data comes from. */
 export type DataSpec =
-  | {
+  | (SplitOptions & {
       kind: "mnist";
-      /** Split sizes and mix: see cells/data/mnist.ts (SplitOptions). */
-      train?: number;
-      test: number;
-      seed?: number;
-      digits?: number[];
-      balanced?: boolean;
-      perDigit?: number[];
       /** What the model learns to output: the image itself (autoencoder), a one-hot label, or the
        *  label as a number (for sparseCategoricalCrossentropy). Default "self". */
       target?: "self" | "onehot" | "label";
-    }
+    })
   | {
       kind: "inline";
       /** Samples, flattened; `xShape` is one sample's shape (e.g. [2] for points in the plane). */
