@@ -1,6 +1,6 @@
-import {createServer, type Server} from "node:http";
+import {createServer, type Server, type ServerResponse} from "node:http";
 import {createReadStream, statSync} from "node:fs";
-import {join, normalize, extname} from "node:path";
+import {join, normalize, extname, sep} from "node:path";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
@@ -16,43 +16,63 @@ export interface ServeOptions {
   headers?: Record<string, string>;
 }
 
-/** A static file server for the built site: what any static host would do, on localhost. */
-export function serve({dir, port = 3000, host = "127.0.0.1", headers = {}}: ServeOptions): Promise<{server: Server; url: string}> {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
-    let file = normalize(join(dir, path));
-    if (!file.startsWith(normalize(dir))) return void res.writeHead(403).end();
-    try {
-      if (statSync(file).isDirectory()) {
-        if (!path.endsWith("/")) return void res.writeHead(301, {location: `${path}/`}).end();
-        file = join(file, "index.html");
-      }
-      const stat = statSync(file);
-      res.writeHead(200, {
-        "content-type": TYPES[extname(file)] ?? "application/octet-stream",
-        "content-length": stat.size,
-        "cache-control": /-[0-9a-f]{8,}\.\w+$/.test(file) ? "public, max-age=31536000, immutable" : "no-cache",
-        ...headers
-      });
-      if (req.method === "HEAD") return void res.end();
-      createReadStream(file).pipe(res);
-    } catch {
-      res.writeHead(404, {"content-type": "text/html; charset=utf-8", ...headers});
-      createReadStream(join(dir, "404.html")).on("error", () => res.end("Not found")).pipe(res);
-    }
+/**
+ * Sends `dir/name` if it is a file inside dir; returns false (having sent nothing) if there is none.
+ * Files named by their content (`name-<hash>.ext`) may be cached for good; others are revalidated.
+ */
+export function sendFile(res: ServerResponse, dir: string, name: string, {head = false, headers = {}}: {head?: boolean; headers?: Record<string, string>} = {}): boolean {
+  const root = normalize(dir);
+  const file = normalize(join(root, name));
+  if (file !== root && !file.startsWith(root.endsWith(sep) ? root : root + sep)) return false;
+  let size: number;
+  try {
+    const stat = statSync(file);
+    if (!stat.isFile()) return false;
+    size = stat.size;
+  } catch {
+    return false;
+  }
+  res.writeHead(200, {
+    "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+    "content-length": size,
+    "cache-control": /-[0-9A-Za-z]{8,}\.\w+$/.test(file) ? "public, max-age=31536000, immutable" : "no-cache",
+    ...headers
   });
+  if (head) res.end();
+  else createReadStream(file).pipe(res);
+  return true;
+}
+
+/** Listens on `port`, or the next free one of 20 (0: any); resolves with the URL. */
+export function listen(server: Server, port: number, host: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const tryListen = (p: number, attempts: number) => {
+    const attempt = (p: number, left: number) => {
       server.once("error", (error: NodeJS.ErrnoException) => {
-        if (error.code === "EADDRINUSE" && attempts > 0) tryListen(p + 1, attempts - 1);
+        if (error.code === "EADDRINUSE" && left > 0) attempt(p + 1, left - 1);
         else reject(error);
       });
       server.listen(p, host, () => {
         const address = server.address();
-        const actual = typeof address === "object" && address ? address.port : p;
-        resolve({server, url: `http://${host}:${actual}/`});
+        resolve(`http://${host}:${typeof address === "object" && address ? address.port : p}/`);
       });
     };
-    tryListen(port, port === 0 ? 0 : 20);
+    attempt(port, port === 0 ? 0 : 20);
   });
+}
+
+/** A static file server for the built site: what any static host would do, on localhost. */
+export async function serve({dir, port = 3000, host = "127.0.0.1", headers = {}}: ServeOptions): Promise<{server: Server; url: string}> {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+    const head = req.method === "HEAD";
+    if (path.endsWith("/") ? sendFile(res, dir, join(path, "index.html"), {head, headers}) : sendFile(res, dir, path, {head, headers})) return;
+    try {
+      if (statSync(join(dir, path)).isDirectory()) return void res.writeHead(301, {location: `${path}/`, ...headers}).end();
+    } catch {
+      // Not a folder either: a 404 below.
+    }
+    res.writeHead(404, {"content-type": "text/html; charset=utf-8", ...headers});
+    createReadStream(join(dir, "404.html")).on("error", () => res.end("Not found")).pipe(res);
+  });
+  return {server, url: await listen(server, port, host)};
 }

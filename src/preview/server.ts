@@ -1,13 +1,9 @@
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from "node:http";
-import {createReadStream, existsSync, statSync, watch, type FSWatcher} from "node:fs";
-import {extname, join, normalize, sep} from "node:path";
+import {existsSync, watch, type FSWatcher} from "node:fs";
+import {join} from "node:path";
 import {Preview, type PreviewOptions} from "./preview.js";
 import {formatDiagnostic} from "../notebook/diagnostic.js";
-
-const TYPES: Record<string, string> = {
-  ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".json": "application/json",
-  ".svg": "image/svg+xml", ".png": "image/png", ".wasm": "application/wasm", ".woff2": "font/woff2", ".bin": "application/octet-stream"
-};
+import {sendFile, listen} from "../build/serve.js";
 
 export interface PreviewServerOptions extends PreviewOptions {
   port?: number;
@@ -62,7 +58,10 @@ async function handle(preview: Preview, req: IncomingMessage, res: ServerRespons
     await preview.connect(req, res, url.searchParams.get("page") ?? "index", state);
     return;
   }
-  if (path.startsWith("/assets/")) return sendFile(res, preview.assetsDir, path.slice("/assets/".length), req.method === "HEAD");
+  if (path.startsWith("/assets/")) {
+    if (!sendFile(res, preview.assetsDir, path.slice("/assets/".length), {head: req.method === "HEAD"})) res.writeHead(404, {"content-type": "text/plain; charset=utf-8"}).end("Not found");
+    return;
+  }
   const m = /^\/(?:([a-z0-9][a-z0-9-]*)\/?)?(?:index\.html)?$/.exec(path);
   const slug = m ? m[1] ?? "index" : undefined;
   if (slug && slug !== "index" && !path.endsWith("/") && !path.endsWith(".html")) {
@@ -77,41 +76,6 @@ async function handle(preview: Preview, req: IncomingMessage, res: ServerRespons
   }
   res.writeHead(200, {"content-type": "text/html; charset=utf-8", "cache-control": "no-cache"});
   res.end(html);
-}
-
-function sendFile(res: ServerResponse, dir: string, name: string, head: boolean): void {
-  const file = normalize(join(dir, name));
-  if (!file.startsWith(dir + sep)) return void res.writeHead(403).end();
-  try {
-    const stat = statSync(file);
-    if (!stat.isFile()) throw new Error("not a file");
-    res.writeHead(200, {
-      "content-type": TYPES[extname(file)] ?? "application/octet-stream",
-      "content-length": stat.size,
-      // Built files are named by their content: the browser may keep them.
-      "cache-control": /-[0-9A-Za-z]{8,}\.\w+$/.test(file) ? "public, max-age=31536000, immutable" : "no-cache"
-    });
-    if (head) return void res.end();
-    createReadStream(file).pipe(res);
-  } catch {
-    res.writeHead(404, {"content-type": "text/plain; charset=utf-8"}).end("Not found");
-  }
-}
-
-function listen(server: Server, port: number, host: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const attempt = (p: number, left: number) => {
-      server.once("error", (error: NodeJS.ErrnoException) => {
-        if (error.code === "EADDRINUSE" && left > 0) attempt(p + 1, left - 1);
-        else reject(error);
-      });
-      server.listen(p, host, () => {
-        const address = server.address();
-        resolve(`http://${host}:${typeof address === "object" && address ? address.port : p}/`);
-      });
-    };
-    attempt(port, port === 0 ? 0 : 20);
-  });
 }
 
 /** Watches notebooks/ and cells/; a burst of events (an editor's save) becomes one refresh. */
