@@ -40,9 +40,9 @@ describe("the real course, built and opened in Chromium", () => {
     await page.context().close();
   });
 
-  it("is usable at phone width: no horizontal scrolling of the page", async () => {
-    const {page} = await openPage(browser, site.url, {viewport: {width: 375, height: 800}});
-    await settle(page);
+  it.each(pages)("page /%s is usable at phone width: the page itself never scrolls sideways", async (path) => {
+    const {page} = await openPage(browser, site.url + path, {viewport: {width: 375, height: 800}});
+    await settle(page, 60_000);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await page.context().close();
   });
