@@ -29,6 +29,15 @@ describe("the runtime in Chromium, on the built fixture site", () => {
     }
   });
 
+  it("a page opened from a file says to serve it (module scripts cannot run from file://)", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`file://${basic.dir}/runtime/index.html`);
+    expect(await page.isVisible(".file-notice")).toBe(true);
+    expect(await page.textContent(".file-notice")).toContain("npm start");
+    await context.close();
+  });
+
   it("a request to another origin is caught and recorded (so the check above can fail)", async () => {
     const watch = await openPage(browser, basic.url);
     await watch.page.evaluate(() => fetch("https://cdn.example.com/lib.js").catch(() => "blocked"));
