@@ -87,8 +87,8 @@ function createMarkdown(): MarkdownIt {
     }
     env.inlineMap = null;
   });
-  md.renderer.rules.math_inline = (tokens, i, _options, env: Env) => renderMath(tokens[i], env);
-  md.renderer.rules.math_block = (tokens, i, _options, env: Env) => `<div class="math-display">${renderMath(tokens[i], env)}</div>\n`;
+  md.renderer.rules.math_inline = (tokens, i) => renderMath(tokens[i]);
+  md.renderer.rules.math_block = (tokens, i) => `<div class="math-display">${renderMath(tokens[i])}</div>\n`;
   md.renderer.rules.live = (tokens, i, _options, env: Env) => env.render!.renderCell(tokens[i].meta.cell);
   const fence = md.renderer.rules.fence!;
   md.renderer.rules.fence = (tokens, i, options, env: Env, self) => {
@@ -119,23 +119,27 @@ export function highlight(code: string, lang: string): string {
   return md.utils.escapeHtml(code);
 }
 
-function renderMath(token: Token, env: Env): string {
-  try {
-    return katex.renderToString(token.content, {displayMode: token.meta?.display ?? true, throwOnError: true, output: "htmlAndMathml"});
-  } catch (error) {
-    const message = error instanceof Error ? error.message.replace(/^KaTeX parse error: /, "") : String(error);
-    return `<span class="math-error" title="${md.utils.escapeHtml(message)}">${md.utils.escapeHtml(token.content)}</span>`;
-  }
+function renderMath(token: Token): string {
+  const math = typesetMath(token);
+  return "html" in math ? math.html : `<span class="math-error" title="${md.utils.escapeHtml(math.error)}">${md.utils.escapeHtml(token.content)}</span>`;
 }
 
-/** Checks every math token with KaTeX so a TeX mistake is reported at its line, not just drawn red. */
+/** KaTeX's HTML (and MathML) for a math token, typeset once and kept on the token. */
+function typesetMath(token: Token): {html: string} | {error: string} {
+  token.meta ??= {};
+  return (token.meta.typeset ??= (() => {
+    try {
+      return {html: katex.renderToString(token.content, {displayMode: token.meta.display ?? true, throwOnError: true, output: "htmlAndMathml"})};
+    } catch (error) {
+      return {error: error instanceof Error ? error.message.replace(/^KaTeX parse error: /, "") : String(error)};
+    }
+  })());
+}
+
+/** Typesets every math token while parsing, so a TeX mistake is reported at its line, not just drawn red. */
 function checkMath(token: Token, line: number, column: number, problems: MarkdownProblem[]): void {
-  try {
-    katex.renderToString(token.content, {displayMode: token.meta?.display ?? true, throwOnError: true});
-  } catch (error) {
-    const message = error instanceof Error ? error.message.replace(/^KaTeX parse error: /, "") : String(error);
-    problems.push({line, column, severity: "error", message: `TeX: ${message}`});
-  }
+  const math = typesetMath(token);
+  if ("error" in math) problems.push({line, column, severity: "error", message: `TeX: ${math.error}`});
 }
 
 /** Heading ids: lower-case words joined by `-`; repeats get `-2`, `-3`. */
