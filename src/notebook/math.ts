@@ -22,14 +22,7 @@ function dollarInline(state: StateInline, silent: boolean): boolean {
   if (src[start + 1] === "$") {
     const close = src.indexOf("$$", start + 2);
     if (close < 0 || close === start + 2) return false;
-    if (!silent) {
-      const token = state.push("math_inline", "math", 0);
-      token.content = src.slice(start + 2, close);
-      token.markup = "$$";
-      token.meta = {display: true, offset: start};
-    }
-    state.pos = close + 2;
-    return true;
+    return mathToken(state, silent, "$$", close);
   }
   const next = src[start + 1];
   if (next === undefined || /\s/.test(next)) return false;
@@ -40,13 +33,19 @@ function dollarInline(state: StateInline, silent: boolean): boolean {
     break;
   }
   if (close < 0) return false;
+  return mathToken(state, silent, "$", close);
+}
+
+/** Math from the current position to `close` (where the closing delimiter starts); `$$` is display math. */
+function mathToken(state: StateInline, silent: boolean, markup: "$" | "$$", close: number): boolean {
+  const start = state.pos;
   if (!silent) {
     const token = state.push("math_inline", "math", 0);
-    token.content = src.slice(start + 1, close);
-    token.markup = "$";
-    token.meta = {display: false, offset: start};
+    token.content = state.src.slice(start + markup.length, close);
+    token.markup = markup;
+    token.meta = {display: markup === "$$", offset: start};
   }
-  state.pos = close + 1;
+  state.pos = close + markup.length;
   return true;
 }
 
