@@ -7,7 +7,7 @@ export function outputOf(root: HTMLElement): HTMLElement {
 
 /** Renders a value: DOM nodes as themselves; anything else through Observable's inspector (or as text inline). */
 export function renderValue(value: unknown, inline: boolean): Node {
-  if (isNode(value)) return accessible(value);
+  if (isNode(value)) return value; // mended for accessibility by mendAccessibilityOf once it is in the page
   if (inline) return document.createTextNode(value === undefined ? "" : typeof value === "string" ? value : formatInline(value));
   if (typeof value === "string") {
     // Prose-like results read as text, not as a quoted string literal.
@@ -65,7 +65,7 @@ export function renderError(position: string, message: string, upstream?: {id: s
  * only the first control of a form (a range's slider has no name of its own), and Plot puts
  * aria-label on <g> elements, which need a role for the label to count.
  */
-export function accessible<T extends Node>(node: T): T {
+function accessible<T extends Node>(node: T): T {
   if (!(node instanceof Element)) return node;
   const forms = node.matches("form") ? [node, ...node.querySelectorAll("form")] : [...node.querySelectorAll("form")];
   for (const form of forms) {
@@ -80,7 +80,7 @@ export function accessible<T extends Node>(node: T): T {
   return node;
 }
 
-/** Keeps mending what cells draw later (a widget that redraws its plot after it was displayed). */
+/** Mends everything cells put in the page, when displayed and whenever a widget redraws later. */
 export function mendAccessibilityOf(root: Element): MutationObserver {
   const observer = new MutationObserver((records) => {
     for (const record of records) for (const node of record.addedNodes) if (node instanceof Element) accessible(node);
