@@ -2,6 +2,7 @@
 // autoencoder (784-128-64-128-784, 8,000 digits, batch 256, Adam), an unrelated slider moves twice
 // a second. Prints the longest main-thread task (target: none over 50 ms), the slider → dependent
 // cell latency, and seconds per epoch as the page sees them. Figures only; never fails.
+import {chromiumLaunchOptions} from "../test/browser/chromium.mjs";
 import {chromium} from "playwright-core";
 import {mkdtempSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
@@ -29,7 +30,7 @@ const server = createServer((req, res) => {
 }).listen(0, "127.0.0.1");
 await new Promise((r) => server.once("listening", r));
 const url = `http://127.0.0.1:${server.address().port}/autoencoder/`;
-const browser = await chromium.launch({executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]});
+const browser = await chromium.launch(chromiumLaunchOptions(["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]));
 try {
   const page = await browser.newPage();
   await page.addInitScript(() => {

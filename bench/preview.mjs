@@ -1,6 +1,7 @@
 // Save-to-update time of the live preview: from writing a notebook (or a cells/ module) to the
 // changed cell's new output being in the page, median of several edits. Runs `npm run dev` on a
 // temp copy of test/fixtures/preview-course and watches the page in Chromium.
+import {chromiumLaunchOptions} from "../test/browser/chromium.mjs";
 import {spawn} from "node:child_process";
 import {copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
@@ -27,7 +28,7 @@ try {
     });
     server.on("exit", (code) => reject(new Error(`npm run dev stopped (${code}):\n${out}`)));
   });
-  browser = await chromium.launch({executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu"]});
+  browser = await chromium.launch(chromiumLaunchOptions(["--headless", "--no-sandbox", "--disable-gpu"]));
   const page = await browser.newPage();
   await page.goto(`${url}lab/`);
   await page.waitForFunction(() => document.documentElement.dataset.lectern === "ready" && !document.querySelector('[data-cell][data-state="pending"]'));

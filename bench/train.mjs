@@ -3,6 +3,7 @@
 // through the real harness (trainer-core over its message protocol), in Node on wasm (with and
 // without the matMul route) and cpu, then in headless Chromium's training worker per backend.
 // Prints figures; never fails (a part that cannot run says why and the rest carries on).
+import {chromiumLaunchOptions} from "../test/browser/chromium.mjs";
 import * as esbuild from "esbuild";
 import {existsSync, mkdtempSync, mkdirSync, readdirSync, copyFileSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {createServer} from "node:http";
@@ -95,8 +96,6 @@ async function nodeFigures() {
 }
 
 async function chromiumFigures() {
-  const chromiumPath = "/usr/bin/chromium";
-  if (!existsSync(chromiumPath)) return console.log("Chromium: not installed at /usr/bin/chromium; skipped");
   const {chromium} = await import("playwright-core");
   const site = join(work, "site");
   mkdirSync(join(site, "assets", "tfjs-wasm"), {recursive: true});
@@ -119,7 +118,7 @@ async function chromiumFigures() {
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   const origin = `http://127.0.0.1:${server.address().port}`;
   // No --disable-gpu: headless Chromium then offers WebGL through SwiftShader (a software GPU).
-  const browser = await chromium.launch({executablePath: chromiumPath, args: ["--headless", "--no-sandbox", "--no-first-run", "--enable-unsafe-swiftshader"]});
+  const browser = await chromium.launch(chromiumLaunchOptions(["--headless", "--no-sandbox", "--no-first-run", "--enable-unsafe-swiftshader"]));
   console.log(`Chromium ${browser.version()} headless — the page's training worker, same run`);
   try {
     for (const backend of ["wasm", "webgl", "cpu"]) {

@@ -5,12 +5,18 @@ import {buildSite, type Site} from "./harness.js";
 
 // Cross-browser smoke test: the same fixture page in Firefox ESR, driven over WebDriver BiDi.
 const FIREFOX = "/usr/bin/firefox-esr";
+const installed = existsSync(FIREFOX);
+/** Printed in the run's last lines by the summary reporter (a skip note). */
+export const SKIP_NOTE = "Firefox test skipped: firefox-esr not installed — `.ci/run` installs it";
 let site: Site;
 let browser: Browser;
 
-describe.skipIf(!existsSync(FIREFOX) && !process.env.CI)("Firefox smoke test", () => {
+// Firefox comes from Debian (`.ci/run` installs it; CI sets CI=1 and fails without it). On a
+// machine without it the test is skipped, with a note the summary prints at the end of the run.
+describe("Firefox smoke test", () => {
   beforeAll(async () => {
-    if (!existsSync(FIREFOX)) throw new Error("Firefox ESR is missing: run `apt-get install -y firefox-esr` (as root), or `.ci/run`, which installs it");
+    if (!installed && !process.env.CI) return;
+    if (!installed) throw new Error("Firefox ESR is missing: run `apt-get install -y firefox-esr` (as root), or `.ci/run`, which installs it");
     [site, browser] = await Promise.all([
       buildSite({notebooks: "test/fixtures/basic"}),
       puppeteer.launch({browser: "firefox", executablePath: FIREFOX, headless: true})
@@ -21,7 +27,8 @@ describe.skipIf(!existsSync(FIREFOX) && !process.env.CI)("Firefox smoke test", (
     await site?.close();
   });
 
-  it("the fixture page runs every cell and its slider drives its dependents", async () => {
+  it("the fixture page runs every cell and its slider drives its dependents", async (ctx) => {
+    if (!installed) ctx.skip(SKIP_NOTE);
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on("console", (m) => {

@@ -1,17 +1,15 @@
 import {chromium, type Browser, type Page} from "playwright-core";
-import {mkdtempSync, rmSync, existsSync} from "node:fs";
+import {mkdtempSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
 import type {Server} from "node:http";
 import {build} from "../../src/build/build.js";
 import {serve} from "../../src/build/serve.js";
+import {CHROMIUM_ARGS, chromiumLaunchOptions} from "./chromium.mjs";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 
-export const CHROMIUM_ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-  "--disable-sync", "--no-first-run", "--disable-quic"
-];
+export {CHROMIUM_ARGS};
 
 export interface Site {
   url: string;
@@ -34,9 +32,9 @@ function closeServer(server: Server): Promise<void> {
   return new Promise((r) => server.close(() => r()));
 }
 
+/** Chromium with the tests' flags: Debian's when installed, else the one `npm ci` installed (see chromium.mjs). */
 export async function launch(extraArgs: string[] = []): Promise<Browser> {
-  if (!existsSync("/usr/bin/chromium")) throw new Error("Chromium is missing: run `apt-get install -y chromium` (as root), or `.ci/run`, which installs it");
-  return chromium.launch({executablePath: "/usr/bin/chromium", args: [...CHROMIUM_ARGS, ...extraArgs]});
+  return chromium.launch(chromiumLaunchOptions([...CHROMIUM_ARGS, ...extraArgs]));
 }
 
 /** What a page did wrong while a test used it. */

@@ -9,10 +9,9 @@ import {tmpdir} from "node:os";
 import {extname, join, resolve} from "node:path";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import {convertMnist} from "../../src/build/mnist.js";
+import {chromiumLaunchOptions} from "./chromium.mjs";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-const CHROMIUM = "/usr/bin/chromium";
-const available = existsSync(CHROMIUM);
 
 /** The page's script: the harness's public API on window, for page.evaluate. */
 const PAGE_ENTRY = `
@@ -42,7 +41,6 @@ async function bundle(out: string, assets: Record<string, string>, entry: {conte
 }
 
 beforeAll(async () => {
-  if (!available) return;
   dir = mkdtempSync(join(tmpdir(), "lectern-cells-"));
   mkdirSync(join(dir, "assets", "tfjs-wasm"), {recursive: true});
   const wasmDir = join(ROOT, "node_modules/@tensorflow/tfjs-backend-wasm/dist");
@@ -63,7 +61,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   origin = `http://127.0.0.1:${(server.address() as {port: number}).port}`;
-  browser = await chromium.launch({executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]});
+  browser = await chromium.launch(chromiumLaunchOptions());
 });
 
 afterAll(async () => {
@@ -83,7 +81,7 @@ async function open(page = "page", search = ""): Promise<{page: Page; errors: st
   return {page: p, errors};
 }
 
-describe.skipIf(!available)("the harness in Chromium", () => {
+describe("the harness in Chromium", () => {
   test("the worker trains the 784-128-64-128-784 autoencoder on MNIST with wasm; the page keeps responding", async () => {
     const {page, errors} = await open();
     const result = await page.evaluate(async () => {
