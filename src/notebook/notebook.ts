@@ -3,7 +3,7 @@ import {parseMarkdown, renderMarkdown, type Heading, type RenderEnv, type LinkUs
 import {cellPosition, type CellSource} from "./cells.js";
 import {analyzeCell, CellCodeError, type CellAnalysis} from "./javascript/analyze.js";
 import {transpileCell, type TranspiledCell} from "./javascript/transpile.js";
-import {BUILTINS, GLOBALS} from "./globals.js";
+import {BUILTINS, GLOBALS, JAVASCRIPT_GLOBALS} from "./globals.js";
 import {didYouMean} from "./suggest.js";
 import {formatPosition, sortDiagnostics, type Diagnostic} from "./diagnostic.js";
 
@@ -111,6 +111,8 @@ export function compileNotebook(source: string, options: CompileOptions): Compil
         w.error ??= {message: `\`${d.name}\` is defined more than once (first at ${formatPosition({file, ...first})}); rename one of them`, ...pos};
       } else if (BUILTINS.has(d.name)) {
         w.error ??= {message: `\`${d.name}\` is a built-in name; choose another name`, ...pos};
+      } else if (JAVASCRIPT_GLOBALS.has(d.name)) {
+        w.error ??= {message: `global \`${d.name}\` cannot be redefined (every cell and library relies on it); choose another name`, ...pos};
       } else if (!first) definedBy.set(d.name, {w, ...pos});
     }
   });
@@ -126,6 +128,10 @@ export function compileNotebook(source: string, options: CompileOptions): Compil
     for (const ref of w.analysis.references) {
       const pos = cellPosition(w.source, ref.start);
       const owner = definedBy.get(ref.name);
+      if (ref.assigned && JAVASCRIPT_GLOBALS.has(ref.name)) {
+        w.error ??= {message: `assignment to global \`${ref.name}\` (it would change for every cell and library); declare a new name in this cell instead`, ...pos};
+        continue;
+      }
       if (ref.assigned && (owner || BUILTINS.has(ref.name))) {
         const where = owner ? `defined by another cell (${formatPosition({file, ...owner})})` : "a built-in";
         w.error ??= {message: `cannot assign to \`${ref.name}\`, ${where}: declare a new name in this cell instead`, ...pos};

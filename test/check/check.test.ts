@@ -68,6 +68,18 @@ const CASES: Record<string, string[]> = {
   "duplicate-name.md": ["notebooks/duplicate-name.md:16:7 error: `w` is defined more than once (first at notebooks/duplicate-name.md:12:7); rename one of them"],
   "builtin-name.md": ["notebooks/builtin-name.md:12:7 error: `width` is a built-in name; choose another name"],
   "assign-other.md": ["notebooks/assign-other.md:16:1 error: cannot assign to `w`, defined by another cell (notebooks/assign-other.md:12:7)"],
+  "assign-global.md": [
+    "notebooks/assign-global.md:12:1 error: assignment to global `Array`",
+    "notebooks/assign-global.md:20:2 error: assignment to global `Math`",
+    "notebooks/assign-global.md:24:6 error: assignment to global `JSON`",
+    "notebooks/assign-global.md:28:1 error: assignment to global `Infinity`"
+  ],
+  "redefine-global.md": [
+    "notebooks/redefine-global.md:12:10 error: global `Array` cannot be redefined",
+    "notebooks/redefine-global.md:16:7 error: global `Math` cannot be redefined",
+    "notebooks/redefine-global.md:20:11 error: global `Promise` cannot be redefined",
+    "notebooks/redefine-global.md:24:7 error: global `Map` cannot be redefined"
+  ],
   "cycle.md": [
     "notebooks/cycle.md:12:11 error: circular definition: a → b2 → a",
     "notebooks/cycle.md:16:12 error: circular definition: b2 → a → b2"

@@ -81,6 +81,22 @@ describe("notebook format", () => {
     expect(r.body.startsWith("async ")).toBe(true);
   });
 
+  it("a bare `import \"x\";` cell is an async function that loads the module (and runs)", async () => {
+    const nb = compile("imports");
+    expect(errors(nb)).toEqual([]);
+    const bare = nb.cells[1].runnable!;
+    expect(bare.imports).toEqual(["htl"]);
+    expect(bare.body).toContain('await import("htl");');
+    expect(bare.body.startsWith("async ")).toBe(true);
+    // The body is valid JavaScript, and running it awaits the import.
+    const loaded: string[] = [];
+    const fn = new Function("import_", `return ${bare.body.replace(/\bimport\(/g, "import_(")};`)((s: string) => (loaded.push(s), Promise.resolve({})));
+    await fn();
+    expect(loaded).toEqual(["htl"]);
+    // An import() expression needs no await: that cell stays a plain function.
+    expect(nb.cells[2].runnable!.body.startsWith("async ")).toBe(false);
+  });
+
   it("generators and every built-in are inputs, not errors", () => {
     const nb = compile("generator");
     expect(errors(nb)).toEqual([]);
@@ -109,6 +125,20 @@ describe("errors name notebooks/<file>.md:<line>:<col>, counted in the .md file"
       "test/unit/fixtures/error-assign.md:13:1 error: cannot assign to `w`, defined by another cell (test/unit/fixtures/error-assign.md:9:7): declare a new name in this cell instead"
     ]);
   });
+  it("assignment to, and redeclaration of, a JavaScript global: at the offending name", () => {
+    const nb = compile("globals");
+    expect(errors(nb)).toEqual([
+      "test/unit/fixtures/globals.md:12:1 error: assignment to global `Array` (it would change for every cell and library); declare a new name in this cell instead",
+      "test/unit/fixtures/globals.md:16:2 error: assignment to global `Math` (it would change for every cell and library); declare a new name in this cell instead",
+      "test/unit/fixtures/globals.md:20:6 error: assignment to global `Array` (it would change for every cell and library); declare a new name in this cell instead",
+      "test/unit/fixtures/globals.md:24:10 error: global `Array` cannot be redefined (every cell and library relies on it); choose another name",
+      "test/unit/fixtures/globals.md:28:7 error: global `Math` cannot be redefined (every cell and library relies on it); choose another name"
+    ]);
+    // Locals may shadow a global, and a browser global may be a cell's own name.
+    expect(cell(nb, "shadow").error).toBeUndefined();
+    expect(cell(nb, "history").error).toBeUndefined();
+  });
+
   it("an undefined name, with a suggestion", () => {
     expect(at("error-undefined")).toEqual(["test/unit/fixtures/error-undefined.md:13:1 error: `sigmoud` is not defined (did you mean `sigmoid`?)"]);
   });

@@ -54,12 +54,15 @@ export function analyzeCell(code: string, {inline = false}: {inline?: boolean} =
   const {body, expression} = parsed;
   const declarations: Span[] = expression ? [] : findDeclarations(body as Program).map(({name, start, end}) => ({name, start, end}));
   const imports: ImportUse[] = [];
+  // A static import (even a bare `import "x";`) becomes `await import(…)`, so its cell is async.
+  let staticImport = false;
   if (!expression) {
     for (const node of (body as Program).body) {
       if (node.type === "ExportNamedDeclaration" || node.type === "ExportDefaultDeclaration" || node.type === "ExportAllDeclaration") {
         throw new CellCodeError("`export` is not used in cells: a cell's top-level declarations are already visible to every other cell", node.start);
       }
       if (node.type === "ImportDeclaration") {
+        staticImport = true;
         imports.push({
           source: String(node.source.value),
           start: node.source.start,
@@ -85,7 +88,7 @@ export function analyzeCell(code: string, {inline = false}: {inline?: boolean} =
   if (dynamicImportError) throw dynamicImportError;
   return {
     expression,
-    async: imports.some((i) => i.specifiers.length > 0) || hasTopLevelAwait(body as Node),
+    async: staticImport || hasTopLevelAwait(body as Node),
     declarations,
     references: findReferences(body as any),
     imports,
