@@ -102,7 +102,7 @@ async function chromiumFigures() {
   const wasmDir = join(ROOT, "node_modules/@tensorflow/tfjs-backend-wasm/dist");
   for (const f of readdirSync(wasmDir)) if (f.endsWith(".wasm")) copyFileSync(join(wasmDir, f), join(site, "assets", "tfjs-wasm", f));
   const mnist = join(work, "mnist.mjs");
-  await esbuild.build({entryPoints: [join(ROOT, "src/build/mnist.ts")], outfile: mnist, bundle: true, format: "esm", platform: "node", packages: "external", logLevel: "error"});
+  await esbuild.build({entryPoints: [join(ROOT, "cells/build/mnist.ts")], outfile: mnist, bundle: true, format: "esm", platform: "node", packages: "external", logLevel: "error"});
   writeFileSync(join(site, "assets", "mnist.bin"), await (await import(pathToFileURL(mnist).href)).convertMnist());
   const assets = {"mnist": "mnist.bin", "tfjs-wasm/": "tfjs-wasm/", "train-worker": "train-worker.js"};
   const common = {bundle: true, format: "esm", platform: "browser", target: "es2022", minify: true, define: {LECTERN_ASSETS: JSON.stringify(assets)}, logLevel: "error"};

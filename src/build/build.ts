@@ -7,6 +7,7 @@ import {renderPage, type LessonLink} from "./page.js";
 import {bundlePages, bundleEntry, pageModule} from "./bundle.js";
 import {writeStaticAssets} from "./assets.js";
 import {checkCourse} from "./course-check.js";
+import {courseConfig, writeCourseAssets} from "./course-config.js";
 
 export interface BuildOptions {
   /** The project root (package.json, cells/, node_modules/). */
@@ -94,7 +95,7 @@ export function compileCourse(root: string, notebooksDir = "notebooks", cache?: 
       diagnostics.push({file: nb.notebook.file, line: Math.max(1, line), column: 1, severity: "error", message: `order ${order} is also used by ${other.notebook.file}; give each lesson its own place`});
     } else orders.set(order, nb);
   }
-  return {notebooks, diagnostics: sortDiagnostics([...diagnostics, ...checkCourse(notebooks)])};
+  return {notebooks, diagnostics: sortDiagnostics([...diagnostics, ...checkCourse(notebooks), ...courseConfig(root, notebooks).diagnostics])};
 }
 
 export function lessonsOf(notebooks: CourseNotebook[]): LessonLink[] {
@@ -122,9 +123,12 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const assetsDir = join(tmp, "assets");
   mkdirSync(assetsDir, {recursive: true});
   try {
-    const assets = await writeStaticAssets(root, assetsDir);
-    const workerEntry = join(root, "cells/train/worker.ts");
-    if (existsSync(workerEntry)) assets["train-worker"] = await bundleEntry(workerEntry, tmp, "train-worker", assets);
+    // Lectern's files, then the course's own (front matter of its home notebook): data and
+    // binaries first, then the workers, which may load those.
+    const {config} = courseConfig(root, notebooks);
+    const assets = {...(await writeStaticAssets(root, assetsDir)), ...(await writeCourseAssets(root, config, assetsDir))};
+    const files = {...assets};
+    for (const worker of config.workers) assets[worker.name] = await bundleEntry(worker.path, tmp, worker.name, files);
     const clientEntry = join(root, "src/client/main.ts");
     const bundled = await bundlePages({
       root,
@@ -139,11 +143,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       rmSync(tmp, {recursive: true, force: true});
       return {ok: false, diagnostics: [...diagnostics, ...bundled.errors.map((message) => ({file: "", line: 0, column: 0, severity: "error" as const, message}))], pages: [], outDir};
     }
-    const courseTitle = notebooks.find((nb) => nb.slug === "index")?.notebook.title ?? "Course";
+    const courseTitle = config.title;
     const lessons = lessonsOf(notebooks);
     const pages: string[] = [];
     for (const nb of notebooks) {
-      const html = renderPage({courseTitle, lessons, slug: nb.slug, notebook: nb.notebook, assets: {style: assets.style, favicon: assets.favicon, script: bundled.entries.get(nb.slug)}});
+      const html = renderPage({courseTitle, credit: config.credit, lessons, slug: nb.slug, notebook: nb.notebook, assets: {style: assets.style, favicon: assets.favicon, script: bundled.entries.get(nb.slug)}});
       const file = nb.slug === "index" ? join(tmp, "index.html") : join(tmp, nb.slug, "index.html");
       mkdirSync(dirname(file), {recursive: true});
       writeFileSync(file, html);

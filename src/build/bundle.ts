@@ -68,7 +68,7 @@ export async function bundlePages(input: BundleInput): Promise<BundleOutput> {
     setup(build) {
       build.onResolve({filter: /^lectern-page:/}, (args) => ({path: args.path.slice("lectern-page:".length), namespace: "lectern-page"}));
       build.onLoad({filter: /.*/, namespace: "lectern-page"}, (args) => ({contents: sources.get(args.path)!, resolveDir: root, loader: "js"}));
-      // `../cells/x.js` means the course module cells/x.ts wherever the notebook lives.
+      // `../cells/<name>.js` means the course module cells/<name>.ts wherever the notebook lives.
       build.onResolve({filter: /^(\.\.\/)+cells\//}, (args) => {
         if (args.namespace !== "lectern-page") return undefined;
         const path = resolver.cellsModule(args.path);

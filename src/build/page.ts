@@ -11,6 +11,8 @@ export interface LessonLink {
 
 export interface PageContext {
   courseTitle: string;
+  /** The course's credit line (HTML), from its home notebook's front matter; no footer without one. */
+  credit?: string;
   /** Lessons in course order. */
   lessons: LessonLink[];
   /** `index` for the course home, else the lesson's slug. */
@@ -19,8 +21,6 @@ export interface PageContext {
   /** Files under assets/, by role. */
   assets: {style: string; script?: string; favicon: string};
 }
-
-const CREDIT = `Rebuilt as live notebooks from Federica Bianco's slide deck <cite>Generative AI: autoencoders</cite> (<a href="https://fbb.space">fbb.space</a>).`;
 
 /** Links written as `perceptron.md#xor` become relative site links, so the site works from any base path. */
 export function rewriteLink(href: string, base: string): string {
@@ -49,7 +49,7 @@ export function renderCell(cell: CompiledCell, file: string): string {
 }
 
 export function renderPage(context: PageContext): string {
-  const {courseTitle, lessons, slug, notebook, assets} = context;
+  const {courseTitle, credit, lessons, slug, notebook, assets} = context;
   const home = slug === "index";
   const base = home ? "" : "../";
   const fm = notebook.frontMatter;
@@ -105,7 +105,7 @@ ${!home && Array.isArray(fm.references) ? `<section class="references" aria-labe
 ${prev || next ? `<nav class="pager" aria-label="Previous and next lesson">
 ${prev ? `<a class="pager-prev" href="${base}${prev.slug}/" rel="prev"><span>Previous</span>${escapeHtml(prev.title)}</a>` : home ? "" : `<a class="pager-prev" href="${base || "./"}" rel="prev"><span>Previous</span>Course home</a>`}
 ${next ? `<a class="pager-next" href="${base}${next.slug}/" rel="next"><span>${home ? "Start" : "Next"}</span>${escapeHtml(next.title)}</a>` : ""}
-</nav>\n` : ""}<footer class="credit"><p>${CREDIT}</p></footer>
+</nav>\n` : ""}${credit ? `<footer class="credit"><p>${credit}</p></footer>` : ""}
 </main>
 ${toc.length ? `<aside class="toc" aria-labelledby="toc-title"><h2 id="toc-title">On this page</h2><ol>${toc.map((h) => `<li class="toc-h${h.level}"><a href="#${escapeHtml(h.id)}">${escapeHtml(h.text)}</a></li>`).join("")}</ol></aside>\n` : ""}</div>
 <script>if(location.protocol==="file:")document.querySelector(".file-notice").hidden=false</script>

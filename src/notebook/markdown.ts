@@ -112,6 +112,13 @@ function createMarkdown(): MarkdownIt {
   return md;
 }
 
+const inline = new MarkdownIt({html: true, linkify: false, typographer: false});
+
+/** One line of inline Markdown (and inline HTML) as HTML: a course's credit line. */
+export function renderInlineMarkdown(text: string): string {
+  return inline.renderInline(text);
+}
+
 /** Syntax-highlights a code listing at build time (no highlighter ships to the page). */
 export function highlight(code: string, lang: string): string {
   const language = {js: "javascript", ts: "typescript", py: "python", sh: "bash", shell: "bash"}[lang] ?? lang;

@@ -17,7 +17,10 @@ export function lecternDir(): string {
 
 export {writeStaticAssets} from "../build/assets.js";
 
-/** The training worker, rebuilt when one of its sources changes (it is an asset other modules name). */
+/**
+ * One of the course's workers (named in its home notebook's front matter), rebuilt when one of its
+ * sources changes (it is an asset other modules name).
+ */
 export class WorkerBundle {
   file?: string;
   inputs = new Set<string>();
@@ -25,22 +28,17 @@ export class WorkerBundle {
   private context?: esbuild.BuildContext<{metafile: true; write: true}>;
   private defined = "";
 
-  constructor(private root: string, private assetsDir: string) {}
+  constructor(private root: string, private assetsDir: string, readonly name: string, readonly entry: string) {}
 
-  get entry(): string {
-    return join(this.root, "cells/train/worker.ts");
-  }
-
-  /** Builds (or rebuilds) the worker with the other assets' names; returns whether its file changed. */
+  /** Builds (or rebuilds) the worker with the names of the assets besides workers; returns whether its file changed. */
   async build(assets: Record<string, string>): Promise<boolean> {
     if (!existsSync(this.entry)) return false;
-    const {"train-worker": _, ...others} = assets;
-    const define = JSON.stringify(others);
+    const define = JSON.stringify(assets);
     if (!this.context || define !== this.defined) {
       await this.context?.dispose();
       this.defined = define;
       this.context = await esbuild.context({
-        entryPoints: [{in: this.entry, out: "train-worker"}],
+        entryPoints: [{in: this.entry, out: this.name}],
         outdir: this.assetsDir,
         absWorkingDir: this.root,
         bundle: true,

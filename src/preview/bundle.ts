@@ -110,7 +110,7 @@ export class PageBundler {
       setup(build) {
         build.onResolve({filter: /^lectern-cells:/}, (args) => ({path: args.path.slice("lectern-cells:".length), namespace: "lectern-cells"}));
         build.onLoad({filter: /.*/, namespace: "lectern-cells"}, () => ({contents: source(), resolveDir: root, loader: "js"}));
-        // `../cells/x.js` in a notebook means the course module cells/x.ts, wherever the notebook lives.
+        // `../cells/<name>.js` in a notebook means the course module cells/<name>.ts, wherever the notebook lives.
         build.onResolve({filter: /^(\.\.\/)+cells\//}, (args) => {
           if (args.namespace !== "lectern-cells") return undefined;
           const path = resolver().cellsModule(args.path);

@@ -3,6 +3,7 @@ import {createHash} from "node:crypto";
 import {readdirSync} from "node:fs";
 import {basename, join, resolve} from "node:path";
 import {lessonsOf, type CourseNotebook} from "../build/build.js";
+import {courseConfig, writeCourseAssets, type CourseConfig} from "../build/course-config.js";
 import {renderPage} from "../build/page.js";
 import {createImportResolver} from "../build/resolve.js";
 import {formatDiagnostic, type Diagnostic} from "../notebook/diagnostic.js";
@@ -51,7 +52,11 @@ export class Preview {
   private pages = new Map<string, PageState>();
   private assets: Record<string, string> = {};
   private hotScript = "";
-  private worker: WorkerBundle;
+  /** The course's workers (front matter of its home notebook), and the settings they came from. */
+  private workers: WorkerBundle[] = [];
+  private config: CourseConfig = {title: "Course", assets: [], workers: []};
+  private configKey = "";
+  private configErrors: Diagnostic[] = [];
   private deps: DepsBundle;
   private queue: Promise<unknown> = Promise.resolve();
   private cellsFiles = "";
@@ -61,7 +66,6 @@ export class Preview {
     const root = resolve(options.root);
     this.course = new LiveCourse(root, options.notebooks);
     this.assetsDir = join(resolve(root, options.cacheDir ?? ".cache/preview"), "assets");
-    this.worker = new WorkerBundle(root, this.assetsDir);
     this.deps = new DepsBundle(root, this.assetsDir, join(this.lectern, "src/client/main.ts"));
     this.resolver = createImportResolver(root);
   }
@@ -75,9 +79,8 @@ export class Preview {
   }
 
   async start(): Promise<void> {
-    this.assets = await writeStaticAssets(this.lectern, this.assetsDir);
-    await this.worker.build(this.assets);
-    if (this.worker.file) this.assets["train-worker"] = this.worker.file;
+    this.compiled = this.course.compile();
+    await this.applyConfig();
     const hot = await esbuild.build({
       entryPoints: [{in: join(this.lectern, "src/client/hot.ts"), out: "lectern-hot"}],
       outdir: this.assetsDir,
@@ -91,7 +94,6 @@ export class Preview {
     });
     this.hotScript = basename(Object.keys(hot.metafile.outputs).find((f) => f.endsWith(".js"))!);
     this.cellsFiles = this.cellsListing();
-    this.compiled = this.course.compile();
     // The packages the notebooks import directly; those only cells/ modules import are found on first build.
     const bare = this.compiled.notebooks.flatMap((nb) => nb.notebook.cells.flatMap((c) => c.runnable?.imports ?? [])).filter((s) => /^[^./]/.test(s));
     await this.deps.ensure(bare);
@@ -148,10 +150,12 @@ export class Preview {
         this.course.forget();
         this.resolver = createImportResolver(this.root);
       }
-      if ([...changed].some((p) => this.worker.inputs.has(p)) && (await this.worker.build(this.assets))) {
-        this.assets = {...this.assets, "train-worker": this.worker.file!};
-      }
       this.compiled = this.course.compile();
+      if (!(await this.applyConfig())) {
+        for (const worker of this.workers) {
+          if ([...changed].some((p) => worker.inputs.has(p)) && (await worker.build(this.filesBesideWorkers()))) this.assets = {...this.assets, [worker.name]: worker.file!};
+        }
+      }
       const updated: string[] = [];
       const open = this.channel.pages();
       for (const page of [...this.pages.values()]) {
@@ -179,9 +183,41 @@ export class Preview {
     this.channel.close();
     await this.serial(async () => {
       for (const page of this.pages.values()) await page.bundler.dispose();
-      await this.worker.dispose();
+      for (const worker of this.workers) await worker.dispose();
       await this.deps.dispose();
     });
+  }
+
+  /**
+   * Reads the course's settings from its home notebook; when its assets or workers changed (or on
+   * the first call), writes the assets and (re)builds the workers. Returns whether it did.
+   */
+  private async applyConfig(): Promise<boolean> {
+    const {config} = courseConfig(this.root, this.compiled.notebooks);
+    this.config = config;
+    const key = JSON.stringify([config.assets, config.workers]);
+    if (key === this.configKey) return false;
+    this.configKey = key;
+    let files = await writeStaticAssets(this.lectern, this.assetsDir);
+    this.configErrors = [];
+    try {
+      files = {...files, ...(await writeCourseAssets(this.root, config, this.assetsDir))};
+    } catch (error) {
+      const home = this.notebook("index")?.notebook.file ?? "notebooks/index.md";
+      this.configErrors = [{file: home, line: 1, column: 1, severity: "error", message: `a course asset could not be made: ${error instanceof Error ? error.message : String(error)}`}];
+    }
+    for (const worker of this.workers) await worker.dispose();
+    this.workers = config.workers.map((w) => new WorkerBundle(this.root, this.assetsDir, w.name, w.path));
+    this.assets = files;
+    for (const worker of this.workers) await worker.build(files);
+    for (const worker of this.workers) if (worker.file) this.assets[worker.name] = worker.file;
+    return true;
+  }
+
+  /** The assets a worker may name: everything but the workers. */
+  private filesBesideWorkers(): Record<string, string> {
+    const names = new Set(this.workers.map((w) => w.name));
+    return Object.fromEntries(Object.entries(this.assets).filter(([name]) => !names.has(name)));
   }
 
   /** The files under cells/, to notice one added or removed (an edit keeps the list the same). */
@@ -244,7 +280,8 @@ export class Preview {
       ...this.compiled.diagnostics.filter((d) => d.file === nb.notebook.file || !files.has(d.file)),
       ...page.bundler.errors,
       ...this.deps.errors,
-      ...this.worker.errors
+      ...this.configErrors,
+      ...this.workers.flatMap((w) => w.errors)
     ];
     const data: PreviewData = {
       file: nb.notebook.file,
@@ -252,7 +289,8 @@ export class Preview {
       diagnostics: problems.map((d) => ({text: formatDiagnostic(d), severity: d.severity, cell: d.cell}))
     };
     const html = renderPage({
-      courseTitle: this.notebook("index")?.notebook.title ?? "Course",
+      courseTitle: this.config.title,
+      credit: this.config.credit,
       lessons: lessonsOf(this.compiled.notebooks),
       slug: page.slug,
       notebook: nb.notebook,

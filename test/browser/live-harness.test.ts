@@ -8,7 +8,7 @@ import {createServer, type Server} from "node:http";
 import {tmpdir} from "node:os";
 import {extname, join, resolve} from "node:path";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
-import {convertMnist} from "../../src/build/mnist.js";
+import {convertMnist} from "../../cells/build/mnist.js";
 import {chromiumLaunchOptions} from "./chromium.mjs";
 
 const ROOT = resolve(import.meta.dirname, "../..");

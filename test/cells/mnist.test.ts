@@ -1,7 +1,7 @@
 import {beforeAll, describe, expect, test} from "vitest";
 import {apportion, loadMnist, splitMnist, type MnistSet} from "../../cells/data/mnist.js";
 import {parseMnist} from "../../cells/data/mnist-format.js";
-import {convertMnist} from "../../src/build/mnist.js";
+import {convertMnist} from "../../cells/build/mnist.js";
 
 const PACKAGE_COUNTS = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
 let set: MnistSet;
@@ -26,7 +26,7 @@ describe("the LMN1 binary", () => {
   });
 
   test("pixels are round(v × 255) of the package's floats", async () => {
-    const {mnistDigitsFolder} = await import("../../src/build/mnist.js");
+    const {mnistDigitsFolder} = await import("../../cells/build/mnist.js");
     const {readFile} = await import("node:fs/promises");
     const sevens = JSON.parse(await readFile(`${mnistDigitsFolder()}/7.json`, "utf8")).data as number[];
     const first = set.firstOfDigit[7]! * 784;

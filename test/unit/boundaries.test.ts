@@ -37,4 +37,13 @@ describe("the boundaries that keep the house livable (architecture.md)", () => {
     const bad = files("cells").flatMap((f) => importsOf(f).filter((s) => /(^|\/)src\//.test(s) || /^(\.\.\/)+src/.test(s)).map((s) => `${f}: ${s}`));
     expect(bad).toEqual([]);
   });
+
+  it("src/ knows no course: no file under cells/, no data set, no course text (a course's settings are in its home notebook)", () => {
+    const all = [...files("src"), "src/client/style.css"];
+    const bad = all.flatMap((f) => {
+      const text = readFileSync(join(ROOT, f), "utf8");
+      return [...text.matchAll(/cells\/[a-z0-9-]+(?:\/|\.ts)|mnist|autoencoder|fbb\.space|Bianco/gi)].map((m) => `${f}: ${m[0]}`);
+    });
+    expect(bad).toEqual([]);
+  });
 });

