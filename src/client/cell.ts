@@ -1,6 +1,7 @@
 import type {Module} from "@observablehq/runtime";
 import {outputOf, renderValue, renderError} from "./display.js";
 import {input, valueGenerators} from "./generators.js";
+import {nextSlice} from "./slice.js";
 
 /** A cell as the build emits it into the page module. */
 export interface CellDefinition {
@@ -81,6 +82,7 @@ export function defineCell(main: Module, cell: CellDefinition, file: string): De
     let j = 0;
     const args = cell.inputs.map((name) => (name === "display" ? display : name === "view" ? view : values[j++]));
     try {
+      await nextSlice(); // many cells re-running at once share the main thread in slices (./slice.ts)
       const value = await body(...args);
       return cell.outputs.length ? value : track(value);
     } catch (error) {

@@ -1,0 +1,82 @@
+// The longest main-thread task on every course page that trains, while it trains: the built site
+// in headless Chromium, a PerformanceObserver('longtask') installed before the page loads, then
+// every training control pressed (the perceptron's Train buttons, a trainer's ▶) and the page left
+// to train for a while. Target: no task over 50 ms. Figures only; never fails.
+//   node bench/longtasks.mjs [--site DIR] [--seconds N]   (default: builds the course into a temp folder)
+import {chromiumLaunchOptions} from "../test/browser/chromium.mjs";
+import {chromium} from "playwright-core";
+import {createReadStream, existsSync, mkdtempSync, readdirSync, rmSync, statSync} from "node:fs";
+import {createServer} from "node:http";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {spawnSync} from "node:child_process";
+
+const arg = (name) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const seconds = Number(arg("--seconds") ?? 20);
+let site = arg("--site");
+let work;
+if (!site) {
+  work = mkdtempSync(join(tmpdir(), "lectern-bench-longtasks-"));
+  site = join(work, "site");
+  const built = spawnSync(process.execPath, ["build.mjs", "--out", site], {encoding: "utf8"});
+  if (built.status !== 0) {
+    console.log(`build failed: ${built.stderr}`);
+    process.exit(0);
+  }
+}
+const types = {".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm", ".svg": "image/svg+xml"};
+const server = createServer((req, res) => {
+  let file = join(site, decodeURIComponent(new URL(req.url, "http://x").pathname));
+  try {
+    if (statSync(file).isDirectory()) file = join(file, "index.html");
+    res.writeHead(200, {"content-type": types[file.slice(file.lastIndexOf("."))] ?? "application/octet-stream", "content-length": statSync(file).size});
+    createReadStream(file).pipe(res);
+  } catch {
+    res.writeHead(404).end();
+  }
+}).listen(0, "127.0.0.1");
+await new Promise((r) => server.once("listening", r));
+const origin = `http://127.0.0.1:${server.address().port}`;
+const pages = readdirSync(site).filter((d) => d !== "assets" && existsSync(join(site, d, "index.html")));
+
+/** What starts training on a page: the perceptron's Train buttons, every trainer widget's ▶. */
+const CONTROLS = '[data-cell] button:is(:text-matches("^Train", "i")), [data-cell] .lt-play';
+
+const browser = await chromium.launch(chromiumLaunchOptions());
+console.log(`Chromium ${browser.version()}; ${seconds} s of training per page; longest main-thread task while training (target ≤ 50 ms)`);
+try {
+  for (const slug of pages) {
+    const page = await browser.newPage({viewport: {width: 1200, height: 900}});
+    try {
+      await page.addInitScript(() => {
+        window.__longTasks = [];
+        new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__longTasks.push({start: e.startTime, duration: e.duration}))).observe({type: "longtask", buffered: true});
+      });
+      await page.goto(`${origin}/${slug}/`);
+      await page.waitForFunction(() => document.documentElement.dataset.lectern === "ready" && !document.querySelector('[data-cell][data-state="pending"]'), null, {timeout: 120_000});
+      const controls = await page.$$(CONTROLS);
+      if (!controls.length) {
+        await page.close();
+        continue; // a page that does not train
+      }
+      const from = await page.evaluate(() => performance.now());
+      for (const c of controls) await c.click();
+      await page.waitForTimeout(seconds * 1000);
+      const tasks = await page.evaluate((t0) => window.__longTasks.filter((t) => t.start >= t0).map((t) => t.duration), from);
+      const longest = tasks.length ? Math.max(...tasks) : 0;
+      console.log(`  ${slug.padEnd(18)} longest task ${longest ? `${longest.toFixed(0)} ms` : "none over 50 ms"}; ${tasks.length} task${tasks.length === 1 ? "" : "s"} over 50 ms (${controls.length} training control${controls.length === 1 ? "" : "s"} pressed)`);
+    } catch (error) {
+      console.log(`  ${slug.padEnd(18)} could not run: ${error.message.split("\n")[0]}`);
+    } finally {
+      await page.close();
+    }
+  }
+} finally {
+  await browser.close();
+  server.closeAllConnections();
+  server.close();
+  if (work) rmSync(work, {recursive: true, force: true});
+}
