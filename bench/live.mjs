@@ -4,12 +4,11 @@
 // cell latency, and seconds per epoch as the page sees them. Figures only; never fails.
 import {chromiumLaunchOptions} from "../test/browser/chromium.mjs";
 import {chromium} from "playwright-core";
+import {serveDir} from "./serve-dir.mjs";
 import {mkdtempSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {spawnSync} from "node:child_process";
-import {createServer} from "node:http";
-import {createReadStream, statSync} from "node:fs";
 
 const out = mkdtempSync(join(tmpdir(), "lectern-bench-live-"));
 const built = spawnSync(process.execPath, ["build.mjs", "--notebooks", "test/fixtures/live", "--out", join(out, "site")], {encoding: "utf8"});
@@ -17,19 +16,8 @@ if (built.status !== 0) {
   console.log(`build failed: ${built.stderr}`);
   process.exit(0);
 }
-const types = {".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm", ".svg": "image/svg+xml"};
-const server = createServer((req, res) => {
-  let file = join(out, "site", decodeURIComponent(new URL(req.url, "http://x").pathname));
-  try {
-    if (statSync(file).isDirectory()) file = join(file, "index.html");
-    res.writeHead(200, {"content-type": types[file.slice(file.lastIndexOf("."))] ?? "application/octet-stream", "content-length": statSync(file).size});
-    createReadStream(file).pipe(res);
-  } catch {
-    res.writeHead(404).end();
-  }
-}).listen(0, "127.0.0.1");
-await new Promise((r) => server.once("listening", r));
-const url = `http://127.0.0.1:${server.address().port}/autoencoder/`;
+const server = await serveDir(join(out, "site"));
+const url = `${server.origin}/autoencoder/`;
 const browser = await chromium.launch(chromiumLaunchOptions(["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]));
 try {
   const page = await browser.newPage();

@@ -5,8 +5,8 @@
 //   node bench/longtasks.mjs [--site DIR] [--seconds N]   (default: builds the course into a temp folder)
 import {chromiumLaunchOptions} from "../test/browser/chromium.mjs";
 import {chromium} from "playwright-core";
-import {createReadStream, existsSync, mkdtempSync, readdirSync, rmSync, statSync} from "node:fs";
-import {createServer} from "node:http";
+import {serveDir} from "./serve-dir.mjs";
+import {existsSync, mkdtempSync, readdirSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {spawnSync} from "node:child_process";
@@ -27,19 +27,8 @@ if (!site) {
     process.exit(0);
   }
 }
-const types = {".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm", ".svg": "image/svg+xml"};
-const server = createServer((req, res) => {
-  let file = join(site, decodeURIComponent(new URL(req.url, "http://x").pathname));
-  try {
-    if (statSync(file).isDirectory()) file = join(file, "index.html");
-    res.writeHead(200, {"content-type": types[file.slice(file.lastIndexOf("."))] ?? "application/octet-stream", "content-length": statSync(file).size});
-    createReadStream(file).pipe(res);
-  } catch {
-    res.writeHead(404).end();
-  }
-}).listen(0, "127.0.0.1");
-await new Promise((r) => server.once("listening", r));
-const origin = `http://127.0.0.1:${server.address().port}`;
+const server = await serveDir(site);
+const origin = server.origin;
 const pages = readdirSync(site).filter((d) => d !== "assets" && existsSync(join(site, d, "index.html")));
 
 /** What starts training on a page: the perceptron's Train buttons, every trainer widget's ▶. */
@@ -76,7 +65,6 @@ try {
   }
 } finally {
   await browser.close();
-  server.closeAllConnections();
   server.close();
   if (work) rmSync(work, {recursive: true, force: true});
 }
