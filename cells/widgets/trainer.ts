@@ -5,6 +5,7 @@
 // Nothing trains until Play or Step (unless autoplay); a reset with the same seed replays the run.
 import * as Plot from "@observablehq/plot";
 import type {TrainingRun, TrainingSnapshot} from "../train/client.js";
+import {yieldToEventLoop} from "../train/yield.js";
 
 /** What the widget passes to the run factory: spread it into train()'s options. */
 export interface RunSettings {
@@ -129,10 +130,12 @@ export function trainer(options: TrainerOptions): TrainerElement {
   const schedulePlot = () => {
     if (plotQueued) return;
     plotQueued = true;
-    requestAnimationFrame(() => {
+    // Drawn on a task of its own after the frame, not inside it (the frame's task holds every
+    // other frame callback too): a long task there delays input and painting.
+    requestAnimationFrame(() => void yieldToEventLoop().then(() => {
       plotQueued = false;
       drawPlot();
-    });
+    }));
   };
   const drawPlot = () => {
     const snap = root.value;

@@ -3,6 +3,7 @@ import {html, svg} from "htl";
 import {Generators, Mutable} from "./generators.js";
 import {defineCell, defineBrokenCell, type CellDefinition, type BrokenCellDefinition, type DefinedCell} from "./cell.js";
 import {setupChrome} from "./chrome.js";
+import {computeAfterFrames} from "./slice.js";
 import {mendAccessibilityOf} from "./display.js";
 
 export type {CellDefinition, BrokenCellDefinition};
@@ -46,6 +47,7 @@ export function boot(page: PageDefinition): LecternHandle {
   setupChrome();
   mendAccessibilityOf(document.querySelector("main") ?? document.body);
   const runtime = new Runtime(builtins, undefinedName);
+  computeAfterFrames(runtime);
   const main = runtime.module();
   const cells: LecternHandle["cells"] = new Map();
   const define = (definition: CellDefinition) => {

@@ -24,6 +24,13 @@ function begin(): number {
   return sliceStart;
 }
 
+/** Starts a slice now (the top of a fresh task), then runs `next`: the budget counts from here. */
+function fresh(next: () => void): void {
+  inSlice = false;
+  begin();
+  next();
+}
+
 /** Runs `callback` on a fresh task (a MessageChannel message: no timer clamping, no throttling). */
 function post(callback: () => void): void {
   if (!channel) {
@@ -34,9 +41,25 @@ function post(callback: () => void): void {
   channel.port2.postMessage(null);
 }
 
+/**
+ * Makes `runtime` compute its cells on a fresh task just after each animation frame, not inside
+ * the frame: the Observable runtime computes in a requestAnimationFrame callback, whose task also
+ * holds every other frame callback (a loss plot redrawing) and the frame's style, layout and
+ * paint, so the first cell of a cascade ran on top of all of that. On a task of its own, the
+ * cascade's first slice starts its budget at zero. Still paced by frames (none in a hidden tab).
+ */
+export function computeAfterFrames(runtime: object): void {
+  if (typeof MessageChannel === "undefined" || typeof requestAnimationFrame !== "function") return;
+  const r = runtime as {_computeSoon: () => Promise<void>; _computeNow: () => Promise<void>; _disposed?: boolean};
+  r._computeSoon = function () {
+    return new Promise<void>((resolve) => requestAnimationFrame(() => post(() => fresh(resolve))))
+      .then(() => (r._disposed ? undefined : r._computeNow()));
+  };
+}
+
 /** Resolves at once while this task is within budget, else on a fresh task. */
 export function nextSlice(budget = SLICE_BUDGET_MS): Promise<void> | undefined {
   if (typeof MessageChannel === "undefined") return undefined;
   if (performance.now() - begin() < budget) return undefined;
-  return new Promise<void>((resolve) => post(resolve));
+  return new Promise<void>((resolve) => post(() => fresh(resolve)));
 }
