@@ -170,6 +170,30 @@ describe("the test set is held back from training and validation", () => {
   });
 });
 
+describe("shapes on the way back", () => {
+  test("for z = aW + b: ∂L/∂W = aᵀδ (n × m), ∂L/∂b = δ summed over rows (m), ∂L/∂a = δWᵀ (B × n), as tf.grads computes", () => {
+    const [B, n, m] = [4, 3, 5];
+    const a = tf.tensor2d(randomInput(B, n, 3), [B, n]);
+    const W = tf.tensor2d(randomInput(n, m, 4), [n, m]);
+    const b = tf.tensor1d(randomInput(1, m, 5));
+    const delta = tf.tensor2d(randomInput(B, m, 6), [B, m]);
+    // L = Σ z ⊙ δ has ∂L/∂z = δ exactly.
+    const grads = tf.grads((a_: tf.Tensor, W_: tf.Tensor, b_: tf.Tensor) => tf.matMul(a_ as tf.Tensor2D, W_ as tf.Tensor2D).add(b_).mul(delta).sum());
+    const [dA, dW, dB] = grads([a, W, b]);
+    expect(dW!.shape).toEqual([n, m]);
+    expect(dB!.shape).toEqual([m]);
+    expect(dA!.shape).toEqual([B, n]);
+    const close = (x: tf.Tensor, y: tf.Tensor) => expect(tf.max(tf.abs(x.sub(y))).dataSync()[0]).toBeLessThan(1e-5);
+    close(dW!, tf.matMul(a, delta, true, false));
+    close(dB!, delta.sum(0));
+    close(dA!, tf.matMul(delta, W, false, true));
+    // the same bias row is added to every sample (broadcasting B × m + 1 × m)
+    const z = tf.matMul(a, W).add(b);
+    close(z.slice([2, 0], [1, m]), tf.matMul(a.slice([2, 0], [1, n]), W).add(b));
+    tf.dispose([a, W, b, delta, dA!, dW!, dB!, z]);
+  });
+});
+
 describe("parameter counts the lesson quotes", () => {
   test("the 1-16-16-1 curve network has 32 + 272 + 17 = 321 parameters (272 is the middle layer only)", () => {
     expect(parameterCounts([1, 16, 16, 1]).layers.map((l) => l.total)).toEqual([32, 272, 17]);
