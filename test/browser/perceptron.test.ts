@@ -76,6 +76,14 @@ describe("the perceptron lesson", () => {
     await expect.poll(tensors).toBe(start); // the trainer frees a run just after its last snapshot
   });
 
+  test("the loss landscape draws the last run's path and switches to the step neuron's share wrong", async () => {
+    await page.waitForFunction(() => /The path shows 30 epochs of the last run/.test(document.querySelector('[data-cell="landscape"] figcaption')?.textContent ?? ""), null, {timeout: 30_000});
+    expect(await cellText(page, "landscape")).toMatch(/Mean logistic loss \(nats\)/);
+    await page.click('[data-cell="landscape-surface"] label:has-text("share wrong")');
+    await page.waitForFunction(() => /Share of points on the wrong side[^]*it is \d+ %/.test(document.querySelector('[data-cell="landscape"] figcaption')?.textContent ?? ""));
+    await page.click('[data-cell="landscape-surface"] label:has-text("logistic loss")');
+  });
+
   test("the learning rate reaches the trainer: η = 0.01 takes steps about ten times smaller", async () => {
     const firstStep = () => page.evaluate(async () => {
       const state = (await (globalThis as any).__lectern.main.value("neuronTraining")) as {history: {network: {weights: number[][]; biases: number[]}[]}[]};
