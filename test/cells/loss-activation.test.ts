@@ -240,13 +240,14 @@ describe("the explorer's claims, as the lesson states them", () => {
     expect(readCurve(await curveOf(explorerRun({learningRate: 1, optimizer: "adam"}))).shape).toBe("diverges");
   });
 
-  test("SGD at 0.1: a batch of 256 stalls near 0.09; a batch of 4 ends over 10× lower", async () => {
+  test("SGD at 0.1: a batch of 256 stalls near 0.09; a batch of 4 ends over 20× lower (the lesson says so)", async () => {
     const big = await curveOf(explorerRun({learningRate: 0.1, batchSize: 256}));
     const small = await curveOf(explorerRun({learningRate: 0.1, batchSize: 4}));
     expect(big.steps).toHaveLength(40);
     expect(big.epochs.at(-1)!).toBeGreaterThan(0.07);
     expect(big.epochs.at(-1)!).toBeLessThan(0.11);
-    expect(small.epochs.at(-1)! * 10).toBeLessThan(big.epochs.at(-1)!);
+    console.log(`batch 256: ${big.epochs.at(-1)}, batch 4: ${small.epochs.at(-1)}, ratio ${big.epochs.at(-1)! / small.epochs.at(-1)!}`);
+    expect(small.epochs.at(-1)! * 20).toBeLessThan(big.epochs.at(-1)!);
   });
 });
 
