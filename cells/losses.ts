@@ -105,9 +105,24 @@ export const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
  * When the output is confidently wrong (p near 0 or 1, far from y) the factor p(1 − p) makes
  * MSE's pull vanish while cross-entropy's stays near ±1.
  */
-export function sigmoidLogitGradient(loss: "meanSquaredError" | "binaryCrossentropy", z: number, y: number): number {
+export function sigmoidLogitGradient(loss: "meanSquaredError" | "meanAbsoluteError" | "binaryCrossentropy", z: number, y: number): number {
   const p = sigmoid(z);
-  return loss === "binaryCrossentropy" ? p - y : 2 * (p - y) * p * (1 - p);
+  switch (loss) {
+    case "binaryCrossentropy": return p - y;
+    case "meanSquaredError": return 2 * (p - y) * p * (1 - p);
+    case "meanAbsoluteError": return Math.sign(p - y) * p * (1 - p);
+  }
+}
+
+/** MAE's pull on the logit as a fraction of cross-entropy's: p(1 − p) / |p − y|. */
+export const maeToBceGradientRatio = (p: number, y: number) => (p * (1 - p)) / Math.abs(p - y);
+
+/** Softmax of a vector of logits, shifted by the largest for stability: e^{z_j} / Σ_k e^{z_k}. */
+export function softmax(z: readonly number[]): number[] {
+  const top = Math.max(...z);
+  const e = z.map((v) => Math.exp(v - top));
+  const total = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / total);
 }
 
 /** MSE's pull on the logit as a fraction of cross-entropy's: 2p(1 − p), at most ½. */

@@ -5,3 +5,4 @@ export {parameterCounts, networksWithParameters, type LayerCount} from "./matmul
 export {randomWeights, forwardByMatMul, denseModel, forwardByLayers, compareForwards, collapseLinear, randomInput, type DenseWeights, type DenseActivation, type ForwardComparison} from "./matmul/forward.js";
 export {digitClassifier, classificationAccuracy, confusionMatrix} from "./matmul/classifier.js";
 export {digitPredictions} from "./matmul/digits.js";
+export {heldBackDigits, denseWeightsFrom, type HeldBackOptions} from "./matmul/test-set.js";

@@ -125,7 +125,8 @@ export function dropoutRun({rate = 0.5, epochs = 60, seed = 1}: {rate?: number; 
 // --- The gallery of horrors: real curves, each from a fixed seed ------------------------------
 
 /** The explorer's network with every first-layer ReLU switched off from the start: its biases
- *  (about −2) outweigh anything the inputs in [−1, 1] can add, so no gradient gets through. */
+ *  (about −2) outweigh anything the inputs in [−1, 1] can add, so no gradient reaches the hidden
+ *  weights; the output bias alone still learns (it settles on the targets' mean). */
 export function deadReluNet(): SequentialSpec {
   const model = sequential({layers: [
     dense({units: 32, activation: "relu", inputShape: [1], biasInitializer: {name: "randomNormal", args: {mean: -2, stddev: 0.01}}}),
@@ -153,7 +154,7 @@ export function galleryPanels(): GalleryPanel[] {
       runs: [{label: "Adam, 40 epochs", run: adam(40)}], expect: [{shape: "good", stillFalling: false}]},
     {id: "still-learning", title: "Not flat: still learning", reading: "The same run stopped after 10 epochs: still falling fast. Train longer.",
       runs: [{label: "Adam, 10 epochs", run: adam(10)}], expect: [{stillFalling: true}]},
-    {id: "stopped", title: "Flat from the start: learning stopped", reading: "Every ReLU of the first layer is off (biases near −2), so no gradient reaches the weights. Flat means stuck, not overfitting.",
+    {id: "stopped", title: "Flat from the start: learning stopped", reading: "Every ReLU of the first layer is off (biases near −2), so no gradient reaches the hidden weights; only the output bias still learns, and the network settles on predicting one number, the mean. Flat means stuck, not overfitting.",
       runs: [{label: "dead ReLUs", run: {model: deadReluNet(), data: waveData(), batchSize: 32, epochs: 40, seed: 1}}], expect: [{shape: "flat"}]},
     {id: "jumps", title: "Jumps: steps too big for the valley", reading: "SGD at 0.3 with ReLU and with tanh: both jump. The step size does it, not the ReLU.",
       runs: [

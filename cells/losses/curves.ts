@@ -217,3 +217,17 @@ export function overfittingTurn(curve: Pick<LossCurve, "epochs" | "validation">)
   if (at === v.length - 1 || rise < 1.1 || !(trainingAfter < 1)) return null;
   return {epoch: at + 1, best: v[at]!, rise, trainingAfter};
 }
+
+/**
+ * Yields `first` at once (so the cell shows a waiting state instead of staying pending), then
+ * waits for `ready` (the cell's `visibility()`: its section has been scrolled to) before yielding
+ * from `source()`. A page with several trainings thus starts each one only when it is reached.
+ */
+export async function* whenReached<T>(first: T, ready: () => Promise<unknown>, source: () => AsyncIterable<T>): AsyncGenerator<T, void, undefined> {
+  yield first;
+  await ready();
+  yield* source();
+}
+
+/** An empty curve marked as waiting to be scrolled to. */
+export const waitingCurve = (): LossCurve & {waiting: true} => ({stepsPerEpoch: 1, steps: [], epochs: [], validation: [], waiting: true});

@@ -143,7 +143,7 @@ export function pairNote(task: Task, activation: LastActivation, loss: Cheatshee
     return "Binary cross-entropy wants a probability: tfjs clips a linear output into [1e-7, 1 − 1e-7] before the log, so outputs outside (0, 1) get no gradient. It may still work, but a sigmoid is the right partner.";
   }
   if (task === "binary" && activation === "sigmoid" && loss !== "binaryCrossentropy") {
-    return "This learns, but slowly where the network is confidently wrong: through a sigmoid, squared and absolute errors pull on the network with a factor p(1 − p) that vanishes as p nears 0 or 1 (next step).";
+    return "This learns, but slowly where the network is confidently wrong: through a sigmoid, squared error pulls on the logit with cross-entropy's pull times 2p(1 − p), and absolute error with p(1 − p)/|p − y|; both vanish when p is near 0 or 1 on the wrong side (next step).";
   }
   if (task === "multiclass" && loss === "binaryCrossentropy") {
     return "Binary cross-entropy treats each of the N outputs as its own yes/no question (multi-label classification). It learns here, but the outputs are not one distribution over the classes.";

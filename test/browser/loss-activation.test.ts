@@ -20,6 +20,7 @@ afterAll(() => lesson?.close());
 const value = <T>(name: string) => page.evaluate(async (n) => JSON.parse(JSON.stringify(await (globalThis as any).__lectern.main.value(n))), name) as Promise<T>;
 /** Polls a cell's value until `done` says so (training runs end when the worker gets to them). */
 async function until<T>(name: string, done: (v: T) => boolean, timeout = 60_000): Promise<T> {
+  await reach(name);
   const end = Date.now() + timeout;
   for (;;) {
     const v = await value<T>(name);
@@ -28,6 +29,8 @@ async function until<T>(name: string, done: (v: T) => boolean, timeout = 60_000)
     await page.waitForTimeout(250);
   }
 }
+/** Scrolls a cell into view: the lesson's trainings start only when their section is reached. */
+const reach = (id: string) => page.locator(`[data-cell="${id}"]`).scrollIntoViewIfNeeded();
 type Curve = {steps: (number | null)[]; epochs: (number | null)[]; validation: number[]; reason?: string};
 type Regime = {name: string; curve?: Curve; reading?: {shape: string}};
 type Panel = {panel: {id: string}; curves: {curve?: Curve}[]};
@@ -54,6 +57,8 @@ const tensorCount = () => page.evaluate(async () => (await (globalThis as any)._
 
 describe("the loss-activation lesson", () => {
   test("loads with no console error, no rejected cell, nothing from another origin", async () => {
+    // Only the first section's pair trainer runs on load; the curves further down wait to be reached.
+    expect(await shown("validationView")).toContain("starts when you scroll here");
     const states = await cellStates(page);
     expect(Object.keys(states).length).toBeGreaterThan(40);
     expect(Object.entries(states).filter(([, s]) => s === "rejected")).toEqual([]);

@@ -107,6 +107,13 @@ describe("the matmul-shapes lesson", () => {
     expect(snapshot.history.at(-1)).toBeLessThan(snapshot.history[0] / 2);
     console.log(`digit classifier in Chromium's worker (${snapshot.backend}): ${await text("accuracy-verdict")}`);
     expect(await text("digit-examples")).toMatch(/✓/);
+    // The held-back test set, scored once with the weights the run reached.
+    expect(await text("test-verdict")).toMatch(/Not scored yet/);
+    await page.click('[data-cell="test-button"] button');
+    await waitText("test-verdict", /Test accuracy on 630 digits[^]*?: ([\d.]+) %/, 60_000);
+    const testAccuracy = Number(/: ([\d.]+) %/.exec(await text("test-verdict"))![1]);
+    console.log(`held-back test set in Chromium: ${await text("test-verdict")}`);
+    expect(testAccuracy).toBeGreaterThanOrEqual(85);
     // Pause, then reset: the run stops and the worker frees what it made (a reset while playing
     // would start the next run at once). A second run leaves the count where the first did.
     const stop = () => page.evaluate(async () => {

@@ -76,6 +76,14 @@ describe("the perceptron lesson", () => {
     await expect.poll(tensors).toBe(start); // the trainer frees a run just after its last snapshot
   });
 
+  test("the loss landscape draws the last run's path and switches to the step neuron's share wrong", async () => {
+    await page.waitForFunction(() => /The path shows 30 epochs of the last run/.test(document.querySelector('[data-cell="landscape"] figcaption')?.textContent ?? ""), null, {timeout: 30_000});
+    expect(await cellText(page, "landscape")).toMatch(/Mean logistic loss \(nats\)/);
+    await page.click('[data-cell="landscape-surface"] label:has-text("share wrong")');
+    await page.waitForFunction(() => /Share of points on the wrong side[^]*it is \d+ %/.test(document.querySelector('[data-cell="landscape"] figcaption')?.textContent ?? ""));
+    await page.click('[data-cell="landscape-surface"] label:has-text("logistic loss")');
+  });
+
   test("the learning rate reaches the trainer: η = 0.01 takes steps about ten times smaller", async () => {
     const firstStep = () => page.evaluate(async () => {
       const state = (await (globalThis as any).__lectern.main.value("neuronTraining")) as {history: {network: {weights: number[][]; biases: number[]}[]}[]};
@@ -98,7 +106,9 @@ describe("the perceptron lesson", () => {
   });
 
   test("a layer of perceptrons: hidden width and seed rebuild it; Train reaches 100 % on XOR", async () => {
+    expect(await cellText(page, "hidden-space")).toMatch(/after 0 epochs/);
     await changes("layer-diagram", () => setRange(page, "hidden", 3));
+    expect(await cellText(page, "hidden-space")).toMatch(/Set 2 hidden neurons/);
     expect(await label("layer-diagram")).toContain("a 2-3-1 network");
     await changes("layer-diagram", () => setRange(page, "layer-seed", 7));
     await setRange(page, "hidden", 2);
@@ -108,6 +118,8 @@ describe("the perceptron lesson", () => {
     await page.click('[data-cell="layer-train"] button');
     await page.waitForFunction(() => /Epoch 100:/.test(document.querySelector('[data-cell="layer-status"]')!.textContent!), null, {timeout: 40_000});
     expect(await cellText(page, "layer-status")).toContain("accuracy 100 %");
+    // In the hidden space the output neuron's one straight line now separates every point.
+    await page.waitForFunction(() => /after 100 epochs[^]*100 of 100 points on their class's side/.test(document.querySelector('[data-cell="hidden-space"] figcaption')?.textContent ?? ""));
     const losses = await page.evaluate(async () => ((await (globalThis as any).__lectern.main.value("layerTraining")) as {history: {loss: number}[]}).history.map((s) => s.loss));
     expect(losses.at(-1)!).toBeLessThan(losses[0]! / 5);
     await expect.poll(tensors).toBe(start); // the trainer frees a run just after its last snapshot

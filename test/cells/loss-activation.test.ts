@@ -3,7 +3,7 @@
 import {beforeAll, describe, expect, test} from "vitest";
 import {tf, tfl} from "../../cells/tf/tfjs.js";
 import {
-  CHEATSHEET, batchLoss, mseToBceGradientRatio, recommended, sampleLoss, sigmoid, sigmoidLogitGradient,
+  CHEATSHEET, batchLoss, maeToBceGradientRatio, mseToBceGradientRatio, recommended, sampleLoss, sigmoid, sigmoidLogitGradient, softmax,
   type CheatsheetLoss, type LastActivation, type Task
 } from "../../cells/losses.js";
 import {mulberry32} from "../../cells/data/random.js";
@@ -12,7 +12,8 @@ import type {Extras, FromTrainer, ToTrainer} from "../../cells/train/protocol.js
 import {serveTrainer} from "../../cells/train/trainer-core.js";
 import {connectedPair} from "../../cells/train/transport.js";
 import {epochMeans, finalCurve, overfittingTurn, readCurve, type CurveRun, type LossCurve} from "../../cells/losses/curves.js";
-import {REGIMES, blobsNet, dropoutRun, explorerRun, galleryPanels, overfittingRun, tabularSplit} from "../../cells/regimes.js";
+import {REGIMES, blobsNet, deadReluNet, dropoutRun, explorerRun, galleryPanels, overfittingRun, tabularSplit, waveData} from "../../cells/regimes.js";
+import {train} from "../../cells/train/client.js";
 import {chanceScore, pairNote, scoreTask, taskData, taskNet} from "../../cells/losses/tasks.js";
 
 beforeAll(async () => {
@@ -96,9 +97,28 @@ describe("each loss matches its formula on hand-computed examples", () => {
   });
 });
 
+describe("softmax, defined where the lesson offers it", () => {
+  test("softmax(z)_j = e^{z_j} / Σ e^{z_k}: positive, sums to 1, equals tf.softmax; the lesson's example (2, 1, 0) gives 0.665, 0.245, 0.090", () => {
+    const z = [2, 1, 0];
+    const p = softmax(z);
+    expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    expect(p.map((v) => Number(v.toFixed(3)))).toEqual([0.665, 0.245, 0.09]);
+    const byTf = tf.tidy(() => Array.from(tf.softmax(tf.tensor1d(z)).dataSync()));
+    p.forEach((v, j) => expect(v).toBeCloseTo(byTf[j]!, 6));
+    // one node: e^z / e^z = 1 whatever z is
+    expect(softmax([-3])).toEqual([1]);
+  });
+
+  test("softmax + categorical cross-entropy: ∂L/∂z = p − y (tf.grad)", () => {
+    const z = [2, 1, 0], y = [0, 1, 0], p = softmax(z);
+    const grad = tf.tidy(() => Array.from(tf.grad((logits: tf.Tensor) => tfl.metrics.categoricalCrossentropy(tf.tensor2d([y]), tf.softmax(logits)).sum())(tf.tensor2d([z])).dataSync()));
+    grad.forEach((g, j) => expect(g).toBeCloseTo(p[j]! - y[j]!, 5));
+  });
+});
+
 describe("confidently wrong: MSE through a sigmoid barely pulls, cross-entropy pulls hard", () => {
   /** dL/dz through tfjs's own sigmoid and loss, for one output with logit z and target y. */
-  function tfjsGradient(loss: "meanSquaredError" | "binaryCrossentropy", z: number, y: number): number {
+  function tfjsGradient(loss: "meanSquaredError" | "meanAbsoluteError" | "binaryCrossentropy", z: number, y: number): number {
     return tf.tidy(() => {
       const lossFn = tfl.metrics[loss];
       const grad = tf.grad((logit: tf.Tensor) => lossFn(tf.tensor2d([[y]]), tf.sigmoid(logit)).mean());
@@ -114,6 +134,21 @@ describe("confidently wrong: MSE through a sigmoid barely pulls, cross-entropy p
       expect(sigmoidLogitGradient("meanSquaredError", z, y)).toBeCloseTo(2 * (p - y) * p * (1 - p), 12);
       expect(sigmoidLogitGradient("binaryCrossentropy", z, y)).toBeCloseTo(p - y, 12);
     }
+  });
+
+  test("MAE through a sigmoid pulls with sign(p − y)·p(1 − p): cross-entropy's pull times p(1 − p)/|p − y|", () => {
+    for (const [z, y] of [[-6, 1], [-2, 1], [0, 1], [1.5, 0], [4, 0]] as const) {
+      const p = sigmoid(z);
+      expect(tfjsGradient("meanAbsoluteError", z, y)).toBeCloseTo(Math.sign(p - y) * p * (1 - p), 5);
+      expect(sigmoidLogitGradient("meanAbsoluteError", z, y)).toBeCloseTo(Math.sign(p - y) * p * (1 - p), 12);
+      expect(tfjsGradient("meanAbsoluteError", z, y) / tfjsGradient("binaryCrossentropy", z, y)).toBeCloseTo(maeToBceGradientRatio(p, y), 4);
+    }
+  });
+
+  test("the pair note for a sigmoid with squared or absolute error states the right factors", () => {
+    const note = pairNote("binary", "sigmoid", "meanSquaredError")!;
+    expect(note).toContain("2p(1 − p)");
+    expect(note).toContain("p(1 − p)/|p − y|");
   });
 
   test("the ratio is 2p(1 − p) (not p(1 − p): tfjs's MSE has no ½), about 1/200 at z = −6 with y = 1", () => {
@@ -205,13 +240,14 @@ describe("the explorer's claims, as the lesson states them", () => {
     expect(readCurve(await curveOf(explorerRun({learningRate: 1, optimizer: "adam"}))).shape).toBe("diverges");
   });
 
-  test("SGD at 0.1: a batch of 256 stalls near 0.09; a batch of 4 ends over 10× lower", async () => {
+  test("SGD at 0.1: a batch of 256 stalls near 0.09; a batch of 4 ends over 20× lower (the lesson says so)", async () => {
     const big = await curveOf(explorerRun({learningRate: 0.1, batchSize: 256}));
     const small = await curveOf(explorerRun({learningRate: 0.1, batchSize: 4}));
     expect(big.steps).toHaveLength(40);
     expect(big.epochs.at(-1)!).toBeGreaterThan(0.07);
     expect(big.epochs.at(-1)!).toBeLessThan(0.11);
-    expect(small.epochs.at(-1)! * 10).toBeLessThan(big.epochs.at(-1)!);
+    console.log(`batch 256: ${big.epochs.at(-1)}, batch 4: ${small.epochs.at(-1)}, ratio ${big.epochs.at(-1)! / small.epochs.at(-1)!}`);
+    expect(small.epochs.at(-1)! * 20).toBeLessThan(big.epochs.at(-1)!);
   });
 });
 
@@ -257,6 +293,25 @@ describe("the gallery of horrors", () => {
         if (expected.stillFalling !== undefined) expect(reading.stillFalling, `${panel.id} ${label} still falling`).toBe(expected.stillFalling);
       }
     }
+  });
+});
+
+describe("dead ReLUs", () => {
+  test("only the output bias learns: every hidden weight stays put, and the loss flattens at the targets' variance (predicting the mean)", async () => {
+    const data = waveData();
+    const run = train(deadReluNet(), {data, batchSize: 32, epochs: 20, seed: 1, snapshotEvery: 0, validation: "none", include: {weights: true}, host});
+    let first: Float32Array[] | undefined, last: Float32Array[] | undefined, loss = NaN;
+    for await (const s of run) {
+      first ??= s.weights!.map((w) => w.values.slice());
+      last = s.weights!.map((w) => w.values);
+      loss = s.history.at(-1)!.loss;
+    }
+    const changed = last!.map((w, k) => w.some((v, i) => Math.abs(v - first![k]![i]!) > 1e-7));
+    expect(changed).toEqual([false, false, false, false, false, true]); // kernel, bias × 3 layers: only the output bias
+    const mean = data.y.reduce((a, b) => a + b, 0) / data.y.length;
+    const variance = data.y.reduce((a, b) => a + (b - mean) ** 2, 0) / data.y.length;
+    expect(loss).toBeGreaterThan(0.8 * variance);
+    expect(loss).toBeLessThan(1.25 * variance);
   });
 });
 

@@ -7,6 +7,9 @@ import {
   layerShapes, networksWithParameters, parameterCounts, parseChain, parseWidths, randomInput, randomWeights, type DenseActivation
 } from "../../cells/matmul.js";
 import {train} from "../../cells/train/client.js";
+import {denseWeightsFrom, heldBackDigits} from "../../cells/matmul.js";
+import {loadMnist, splitMnist} from "../../cells/data/mnist.js";
+import type {WeightValues} from "../../cells/train/protocol.js";
 import {dense, sequential} from "../../cells/train/spec.js";
 
 beforeAll(async () => {
@@ -144,6 +147,69 @@ describe("one forward pass, two ways", () => {
   });
 });
 
+describe("the test set is held back from training and validation", () => {
+  test("630 digits, 63 of each, none in the run's training or validation split", async () => {
+    const set = await loadMnist();
+    const run = splitMnist(set, {train: 7000, test: 1000, seed: 0});
+    const held = heldBackDigits(set, {train: 7000, validation: 1000});
+    expect(held.count).toBe(630);
+    for (let d = 0; d < 10; d++) expect(held.labels.filter((l) => l === d).length).toBe(63);
+    const used = new Set([...run.train.indices, ...run.test.indices]);
+    expect([...held.indices].filter((i) => used.has(i))).toEqual([]);
+    expect(new Set(held.indices).size).toBe(630);
+    expect(held.labels[5]).toBe(set.labels[held.indices[5]!]);
+  });
+
+  test("a snapshot's weights become dense layers (kernel inputs × units, then bias)", () => {
+    const layers = denseWeightsFrom([
+      {name: "k1", shape: [3, 2], values: new Float32Array(6)}, {name: "b1", shape: [2], values: new Float32Array(2)},
+      {name: "k2", shape: [2, 1], values: new Float32Array(2)}, {name: "b2", shape: [1], values: new Float32Array(1)}
+    ]);
+    expect(layers.map((l) => [l.inputs, l.units])).toEqual([[3, 2], [2, 1]]);
+    expect(() => denseWeightsFrom([{name: "k", shape: [3, 2], values: new Float32Array(6)}, {name: "b", shape: [3], values: new Float32Array(3)}])).toThrow(/kernel and bias/);
+  });
+});
+
+describe("shapes on the way back", () => {
+  test("for z = aW + b: ∂L/∂W = aᵀδ (n × m), ∂L/∂b = δ summed over rows (m), ∂L/∂a = δWᵀ (B × n), as tf.grads computes", () => {
+    const [B, n, m] = [4, 3, 5];
+    const a = tf.tensor2d(randomInput(B, n, 3), [B, n]);
+    const W = tf.tensor2d(randomInput(n, m, 4), [n, m]);
+    const b = tf.tensor1d(randomInput(1, m, 5));
+    const delta = tf.tensor2d(randomInput(B, m, 6), [B, m]);
+    // L = Σ z ⊙ δ has ∂L/∂z = δ exactly.
+    const grads = tf.grads((a_: tf.Tensor, W_: tf.Tensor, b_: tf.Tensor) => tf.matMul(a_ as tf.Tensor2D, W_ as tf.Tensor2D).add(b_).mul(delta).sum());
+    const [dA, dW, dB] = grads([a, W, b]);
+    expect(dW!.shape).toEqual([n, m]);
+    expect(dB!.shape).toEqual([m]);
+    expect(dA!.shape).toEqual([B, n]);
+    const close = (x: tf.Tensor, y: tf.Tensor) => expect(tf.max(tf.abs(x.sub(y))).dataSync()[0]).toBeLessThan(1e-5);
+    close(dW!, tf.matMul(a, delta, true, false));
+    close(dB!, delta.sum(0));
+    close(dA!, tf.matMul(delta, W, false, true));
+    // the same bias row is added to every sample (broadcasting B × m + 1 × m)
+    const z = tf.matMul(a, W).add(b);
+    close(z.slice([2, 0], [1, m]), tf.matMul(a.slice([2, 0], [1, n]), W).add(b));
+    tf.dispose([a, W, b, delta, dA!, dW!, dB!, z]);
+  });
+});
+
+describe("parameter counts the lesson quotes", () => {
+  test("the 1-16-16-1 curve network has 32 + 272 + 17 = 321 parameters (272 is the middle layer only)", () => {
+    expect(parameterCounts([1, 16, 16, 1]).layers.map((l) => l.total)).toEqual([32, 272, 17]);
+    expect(parameterCounts([1, 16, 16, 1]).total).toBe(321);
+  });
+
+  test("the slide's drawn network, 3-5-2-1 (chain 3x5 · 5x2 · 2x1), has 35 parameters, 27 without biases", () => {
+    expect(parameterCounts([3, 5, 2, 1])).toMatchObject({weights: 27, biases: 8, total: 35});
+    expect(parameterCounts([3, 5, 2, 1]).layers.map((l) => l.total)).toEqual([20, 12, 3]);
+  });
+
+  test("the 16-unit autoencoder 784-64-16-64-784 has 103,328", () => {
+    expect(parameterCounts([784, 64, 16, 64, 784]).layers.map((l) => l.total)).toEqual([50_240, 1_040, 1_088, 50_960]);
+  });
+});
+
 describe("classification accuracy", () => {
   test("counts rows whose largest output is the label, and the confusion matrix agrees", () => {
     const outputs = [0.1, 0.7, 0.2, /**/ 0.5, 0.3, 0.2, /**/ 0.2, 0.2, 0.6, /**/ 0.3, 0.4, 0.3];
@@ -158,12 +224,14 @@ describe("the 784-128-10 MNIST classifier, through the harness on wasm (as the p
     await tf.setBackend("wasm");
     const model = digitClassifier();
     expect(model.countParams()).toBe(101_770);
-    const run = train(model, {data: {kind: "mnist", train: 7000, test: 1000, seed: 0, target: "onehot"}, batchSize: 64, epochs: 5, seed: 1, include: {reconstructions: 1000}, snapshotEvery: 1000, validation: "none"});
+    const run = train(model, {data: {kind: "mnist", train: 7000, test: 1000, seed: 0, target: "onehot"}, batchSize: 64, epochs: 5, seed: 1, include: {reconstructions: 1000, weights: true}, snapshotEvery: 1000, validation: "none"});
     const info = await run.info;
     expect(info.testCount).toBe(1000);
     const timeline: string[] = [];
     let reached: number | undefined, last = 0;
+    let weights: WeightValues[] | undefined;
     for await (const s of run) {
+      weights = s.weights;
       last = classificationAccuracy(s.reconstructions!, info.examples!.labels!);
       timeline.push(`${(s.elapsed / 1000).toFixed(1)} s: ${(100 * last).toFixed(1)} %`);
       if (last >= 0.92 && reached === undefined) reached = s.elapsed;
@@ -172,6 +240,11 @@ describe("the 784-128-10 MNIST classifier, through the harness on wasm (as the p
     console.log(`784-128-10 on ${(await run.backend).label}: ${timeline.join(", ")}; 92 % first seen after ${reached === undefined ? "—" : (reached / 1000).toFixed(1)} s of training`);
     expect(end.reason).toBe("finished");
     expect(last).toBeGreaterThanOrEqual(0.92);
+    // The test set, scored once at the end with the final weights, as the page's test button does.
+    const testSet = heldBackDigits(await loadMnist(), {train: 7000, validation: 1000});
+    const testAccuracy = classificationAccuracy(forwardByMatMul(denseWeightsFrom(weights!), ["relu", "softmax"], testSet.images), testSet.labels);
+    console.log(`held-back test set: ${testSet.count} digits, accuracy ${(100 * testAccuracy).toFixed(1)} % (validation ${(100 * last).toFixed(1)} %)`);
+    expect(testAccuracy).toBeGreaterThanOrEqual(0.9);
     await tf.setBackend("cpu");
   }, 120_000);
 });

@@ -90,6 +90,17 @@ describe("a layer of perceptrons", () => {
     expect(Array.from(forward(handWiredXor, xorTruthTable().points))).toEqual([0, 1, 1, 0]);
   });
 
+  test("the lesson's hand-set answer, h₁ = step(x₁ − x₂ − 1), h₂ = step(−x₁ + x₂ − 1), ŷ = step(h₁ + h₂ − 0.5), gets every XOR point right", () => {
+    const handSet: Network = [
+      {weights: [[1, -1], [-1, 1]], biases: [-1, -1], activation: "step"},
+      {weights: [[1], [1]], biases: [-0.5], activation: "step"}
+    ];
+    const data = xorData();
+    expect(accuracy(forward(handSet, data.points), data.labels)).toBe(1);
+    expect(Array.from(forward(handSet, [1, 1, 1, -1, -1, 1, -1, -1]))).toEqual([0, 1, 1, 0]);
+    expect(countParameters(handSet).total).toBe(9);
+  });
+
   test("counts weights and biases, and a removed connection is one parameter fewer", () => {
     expect(countParameters(handWiredXor)).toEqual({weights: 6, biases: 3, total: 9});
     const sparse = initNetwork([2, 2, 1], ["tanh", "sigmoid"], {masks: [[[1, 0], [0, 1]]]});
@@ -109,6 +120,11 @@ describe("what one straight line can do", () => {
       best = Math.max(best, accuracy([0, 1, 2, 3].map((k) => forwardPoint(net, [points[2 * k]!, points[2 * k + 1]!])[0]!), labels));
     }
     expect(best).toBe(0.75);
+  });
+
+  test("the lesson's by-hand answer for the blobs, w = (2.2, −1.6), b = 0.1, puts every point on its side", () => {
+    const data = blobs();
+    expect(accuracy(forward(neuron(2.2, -1.6, 0.1, "step"), data.points), data.labels)).toBe(1);
   });
 
   test("the lesson's XOR clouds cap a line at 75 %; the blobs are separable", () => {
@@ -224,6 +240,18 @@ describe("what the page draws", () => {
     expect(segment.some(([x, y]) => Math.abs(x) === 3 || Math.abs(y) === 3)).toBe(true);
     expect(boundarySegment(0, 0, 1)).toBeNull(); // no weights: no line
     expect(boundarySegment(1, 1, 10)).toBeNull(); // line outside the square
+  });
+
+  test("doubling the weights alone halves the line's distance |b|/‖w‖ from the origin; doubling b too keeps the line", () => {
+    const distance = (w1: number, w2: number, b: number) => {
+      const [[x0, y0], [x1, y1]] = boundarySegment(w1, w2, b)!;
+      return Math.abs(x0 * y1 - x1 * y0) / Math.hypot(x1 - x0, y1 - y0); // origin to the segment's line
+    };
+    expect(distance(1, 1, 1)).toBeCloseTo(1 / Math.SQRT2, 6);
+    expect(distance(2, 2, 1)).toBeCloseTo(1 / Math.sqrt(8), 6);
+    expect(distance(2, 2, 1) / distance(1, 1, 1)).toBeCloseTo(0.5, 6);
+    expect(boundarySegment(2, 2, 2)).toEqual(boundarySegment(1, 1, 1));
+    expect(distance(2, 2, 0)).toBeCloseTo(0, 9);
   });
 
   test("the grid's pixel centres run left to right, top row first", () => {
