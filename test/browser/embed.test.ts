@@ -153,3 +153,40 @@ describe("embedding cells in a page on another origin", () => {
     await context.close();
   }, 60_000);
 });
+
+describe("a real course's trainer embedded on another origin", () => {
+  let real: Site;
+  beforeAll(async () => {
+    real = await buildSite();
+  }, 120_000);
+  afterAll(async () => {
+    await real?.close();
+  });
+
+  it("matmul-shapes' digit trainer in a <lectern-cell> trains in a worker from the site's origin: the loss falls", async () => {
+    pages.set("/trainer.html", `<!doctype html><html lang="en"><meta charset="utf-8"><title>Trainer</title><link rel="icon" href="data:,">
+<body style="max-width:44rem;margin:1rem auto"><script src="${real.url}embed.js"></script>
+<lectern-cell src="${real.url}matmul-shapes#digit-trainer"></lectern-cell></body></html>`);
+    const {context, page, problems} = await open("/trainer.html");
+    const requests: string[] = [];
+    const workers: string[] = [];
+    page.on("request", (r) => requests.push(r.url()));
+    page.on("worker", (w) => workers.push(w.url()));
+    const trainer = page.locator("lectern-cell [data-cell=digit-trainer] .lectern-trainer");
+    await page.locator("lectern-cell [data-cell=digit-trainer] .lt-play").click({timeout: 60_000});
+    await page.waitForFunction(() => {
+      const el = document.querySelector("lectern-cell")!.shadowRoot!.querySelector("[data-cell=digit-trainer] .lectern-trainer") as any;
+      return (el?.value?.step ?? 0) >= 60;
+    }, null, {timeout: 90_000, polling: 500});
+    const snapshot = await trainer.evaluate((el: any) => ({history: el.value.history.map((p: {loss: number}) => p.loss), info: el.value.info}));
+    expect(snapshot.history.at(-1)).toBeLessThan(snapshot.history[0] * 0.7);
+    // In the worker (no main-thread fallback note), with its files from the site's origin.
+    expect(JSON.stringify(snapshot.info)).not.toMatch(/main thread/);
+    expect(workers.some((u) => u.startsWith("blob:"))).toBe(true); // the same-origin module that imports the site's worker
+    expect(requests.filter((u) => u.startsWith(hostURL) && !u.endsWith("trainer.html"))).toEqual([]);
+    await trainer.evaluate((el: any) => (el.querySelector(".lt-play") as HTMLButtonElement).click());
+    expect(problems).toEqual([]);
+    await page.screenshot({path: "/tmp/embed-trainer.png", fullPage: true}).catch(() => {});
+    await context.close();
+  }, 240_000);
+});
