@@ -88,9 +88,16 @@ export function registerLesson(definition: EmbedLessonDefinition): EmbedLesson {
       const wanted = new Set(options.with ?? []);
       for (const cid of closure) {
         const cell = byId.get(cid)!;
-        const shown = cid === id || wanted.has(cid) || cell.outputs.some((o) => wanted.has(o));
+        const existing = defined.get(cid);
+        const wantedHere = cid === id || wanted.has(cid) || cell.outputs.some((o) => wanted.has(o));
+        if (existing?.shown) {
+          // One runtime per lesson: a cell shows in one place; another embed of it says where it is.
+          if (cid === id) container.append(Object.assign(document.createElement("p"), {className: "embed-note", textContent: `${id} is shown in another embed of ${slug} on this page`}));
+          continue;
+        }
+        if (existing && !wantedHere) continue; // already running, hidden, for another embed
         let root: HTMLElement | null = null;
-        if (shown) {
+        if (wantedHere) {
           const template = document.createElement("template");
           template.innerHTML = definition.roots[cid] ?? "";
           const made = template.content.firstElementChild as HTMLElement | null;
@@ -102,8 +109,6 @@ export function registerLesson(definition: EmbedLessonDefinition): EmbedLesson {
             root = made;
           }
         }
-        const existing = defined.get(cid);
-        if (existing && (existing.shown || !root)) continue; // already running for another embed
         existing?.defined.dispose(); // was hidden, now shown: define it again with a root
         define(cid, root);
       }
