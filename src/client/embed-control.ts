@@ -33,31 +33,36 @@ export function setupEmbedControls(): void {
     summary.textContent = "Embed";
     summary.setAttribute("aria-label", `Embed the cell ${id} in another page`);
     details.append(summary);
-    for (const [label, text] of [["Iframe (auto height)", iframeSnippet(site, slug, id)], ["Web component", elementSnippet(site, slug, id)]] as const) {
-      const area = document.createElement("textarea");
-      area.readOnly = true;
-      area.rows = text.split("\n").length;
-      area.value = text;
-      area.id = `embed-${id}-${label.startsWith("I") ? "iframe" : "element"}`;
-      const l = document.createElement("label");
-      l.htmlFor = area.id;
-      l.textContent = label;
-      const copy = document.createElement("button");
-      copy.type = "button";
-      copy.textContent = "Copy";
-      copy.setAttribute("aria-label", `Copy the ${label.toLowerCase()} snippet`);
-      copy.addEventListener("click", async () => {
-        try {
-          await navigator.clipboard.writeText(text);
-        } catch {
-          area.select();
-          document.execCommand?.("copy");
-        }
-        copy.textContent = "Copied";
-        setTimeout(() => (copy.textContent = "Copy"), 1500);
-      });
-      details.append(l, area, copy);
-    }
+    // The snippets are made on first open: thirty closed controls stay two elements each.
+    details.addEventListener("toggle", () => details.open && details.childElementCount === 1 && fill(details, site, slug, id));
     root.after(details);
+  }
+}
+
+function fill(details: HTMLDetailsElement, site: string, slug: string, id: string): void {
+  for (const [label, text] of [["Iframe (auto height)", iframeSnippet(site, slug, id)], ["Web component", elementSnippet(site, slug, id)]] as const) {
+    const area = document.createElement("textarea");
+    area.readOnly = true;
+    area.rows = text.split("\n").length;
+    area.value = text;
+    area.id = `embed-${id}-${label.startsWith("I") ? "iframe" : "element"}`;
+    const l = document.createElement("label");
+    l.htmlFor = area.id;
+    l.textContent = label;
+    const copy = document.createElement("button");
+    copy.type = "button";
+    copy.textContent = "Copy";
+    copy.setAttribute("aria-label", `Copy the ${label.toLowerCase()} snippet`);
+    copy.addEventListener("click", async () => {
+      try {
+        await navigator.clipboard.writeText(text);
+      } catch {
+        area.select();
+        document.execCommand?.("copy");
+      }
+      copy.textContent = "Copied";
+      setTimeout(() => (copy.textContent = "Copy"), 1500);
+    });
+    details.append(l, area, copy);
   }
 }
