@@ -17,3 +17,14 @@ export function assetURL(name: AssetName): URL | null {
   if (file === undefined) throw new Error(`The build shipped no asset named "${name}".`);
   return new URL(file, import.meta.url);
 }
+
+/**
+ * A URL `new Worker(…, {type: "module"})` accepts for a worker script under assets/. A page on
+ * another origin (a <lectern-cell> embed) cannot start a worker from the site's origin directly,
+ * so it starts a same-origin module that imports the site's one (the site sends CORS headers);
+ * the worker's own import.meta.url stays the site's, so its wasm and data load from the site.
+ */
+export function workerURL(url: URL): URL | string {
+  if (typeof location === "undefined" || url.origin === location.origin) return url;
+  return URL.createObjectURL(new Blob([`import ${JSON.stringify(url.href)};\n`], {type: "text/javascript"}));
+}

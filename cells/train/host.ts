@@ -1,7 +1,7 @@
 // Where a page's runs train: its one training worker (reused by every run on the page), or the
 // page itself (small models, or when no worker can start: Node, a worker that failed to load).
 // A TrainerHost owns the connection and routes each message to its run by id.
-import {assetURL} from "../assets.js";
+import {assetURL, workerURL} from "../assets.js";
 // Only the tfjs-free names module: importing ../tf/backend.js here would put tfjs in every page.
 import {backendFromSearch, type BackendChoice, type BackendName} from "../tf/backend-names.js";
 import type {FromTrainer, ToTrainer} from "./protocol.js";
@@ -98,7 +98,7 @@ async function connectWorker(host: () => TrainerHost, backend?: BackendName): Pr
   const url = assetURL("train-worker")!;
   let worker: Worker;
   try {
-    worker = new Worker(url, {type: "module"});
+    worker = new Worker(workerURL(url), {type: "module"});
   } catch (error) {
     return fallBack(`The training worker could not start (${(error as Error).message})`, backend);
   }

@@ -8,6 +8,7 @@ import {bundlePages, bundleEntry, pageModule} from "./bundle.js";
 import {writeStaticAssets} from "./assets.js";
 import {checkCourse} from "./course-check.js";
 import {courseConfig, writeCourseAssets} from "./course-config.js";
+import {embedModule, writeEmbeds} from "./embed.js";
 
 export interface BuildOptions {
   /** The project root (package.json, cells/, node_modules/). */
@@ -26,6 +27,8 @@ export interface BuildResult {
   ok: boolean;
   diagnostics: Diagnostic[];
   pages: string[];
+  /** site/embed/<slug>/<id>.html pages written (relative paths). */
+  embeds?: string[];
   outDir: string;
 }
 
@@ -133,7 +136,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const bundled = await bundlePages({
       root,
       outDir: tmp,
-      pages: notebooks.map((nb) => ({slug: nb.slug, source: pageModule(nb.notebook, clientEntry)})),
+      pages: [
+        ...notebooks.map((nb) => ({slug: nb.slug, source: pageModule(nb.notebook, clientEntry)})),
+        // One embed module per lesson, in the same bundle so embeds share the lesson pages' chunks.
+        ...notebooks.map((nb) => ({slug: `embed:${nb.slug}`, out: `embed-${nb.slug}`, source: embedModule(nb.slug, nb.notebook, join(root, "src/client/embed.ts"))}))
+      ],
       resolver: createImportResolver(root),
       assets,
       minify: options.minify
@@ -153,9 +160,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       writeFileSync(file, html);
       pages.push(relative(tmp, file));
     }
+    const modules = new Map(notebooks.map((nb) => [nb.slug, bundled.entries.get(`embed:${nb.slug}`)!]));
+    const embeds = await writeEmbeds({root, outDir: tmp, notebooks, modules, assets: {style: assets.style, favicon: assets.favicon}});
     writeFileSync(join(tmp, "404.html"), `<!doctype html><html lang="en"><meta charset="utf-8"><title>Not found</title><link rel="icon" href="data:,"><p>No page here. <a href="./">Go to the course home</a>.</p></html>\n`);
     swapInto(tmp, outDir);
-    return {ok: !errors.length, diagnostics, pages, outDir};
+    return {ok: !errors.length, diagnostics, pages, embeds, outDir};
   } catch (error) {
     rmSync(tmp, {recursive: true, force: true});
     throw error;

@@ -43,7 +43,8 @@ export function pageModule(notebook: CompiledNotebook, clientEntry: string): str
 export interface BundleInput {
   root: string;
   outDir: string;
-  pages: {slug: string; source: string}[];
+  /** `slug` keys the entry; `out` names its file (default `page-<slug>`). */
+  pages: {slug: string; source: string; out?: string}[];
   resolver: ImportResolver;
   /** Logical asset names → file names under assets/, given to cells as LECTERN_ASSETS. */
   assets: Record<string, string>;
@@ -78,7 +79,7 @@ export async function bundlePages(input: BundleInput): Promise<BundleOutput> {
   };
   try {
     const result = await esbuild.build({
-      entryPoints: pages.map((p) => ({in: `lectern-page:${p.slug}`, out: `page-${p.slug}`})),
+      entryPoints: pages.map((p) => ({in: `lectern-page:${p.slug}`, out: p.out ?? `page-${p.slug}`})),
       outdir: join(outDir, "assets"),
       ...BROWSER_BUNDLE,
       minify: input.minify ?? true,

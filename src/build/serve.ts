@@ -61,7 +61,9 @@ export function listen(server: Server, port: number, host: string): Promise<stri
 }
 
 /** A static file server for the built site: what any static host would do, on localhost. */
-export async function serve({dir, port = 3000, host = "127.0.0.1", headers = {}}: ServeOptions): Promise<{server: Server; url: string}> {
+export async function serve({dir, port = 3000, host = "127.0.0.1", headers: extra = {}}: ServeOptions): Promise<{server: Server; url: string}> {
+  // <lectern-cell> embeds load the site's modules, data and wasm from other origins: allow it (README, "Embedding cells").
+  const headers = {"access-control-allow-origin": "*", "cross-origin-resource-policy": "cross-origin", ...extra};
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
     const head = req.method === "HEAD";

@@ -25,6 +25,7 @@ export function buildStylesheet(root: string, assetsDir: string): string {
   }
   const css = [
     readFileSync(join(root, "src/client/style.css"), "utf8"),
+    readFileSync(join(root, "src/client/embed.css"), "utf8"),
     katex,
     readFileSync(join(inspectorDir, "dist/inspector.css"), "utf8"),
     readFileSync(join(inputsDir, "dist/index.css"), "utf8")

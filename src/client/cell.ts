@@ -39,8 +39,7 @@ export interface DefinedCell {
 }
 
 /** Defines one cell in the runtime: a hidden variable runs the body; one variable per output. */
-export function defineCell(main: Module, cell: CellDefinition, file: string): DefinedCell {
-  const root = document.querySelector<HTMLElement>(`[data-cell="${CSS.escape(cell.id)}"]`);
+export function defineCell(main: Module, cell: CellDefinition, file: string, root = document.querySelector<HTMLElement>(`[data-cell="${CSS.escape(cell.id)}"]`)): DefinedCell {
   // Read when needed: the preview updates a kept cell's line when prose above it changes.
   const at = () => `${file}:${cell.line}:${cell.column}`;
   const output = root ? outputOf(root) : null;
@@ -139,8 +138,7 @@ export function defineCell(main: Module, cell: CellDefinition, file: string): De
 }
 
 /** A cell that did not compile: show its error; make its names fail for the cells that use them. */
-export function defineBrokenCell(main: Module, cell: BrokenCellDefinition, file: string): DefinedCell {
-  const root = document.querySelector<HTMLElement>(`[data-cell="${CSS.escape(cell.id)}"]`);
+export function defineBrokenCell(main: Module, cell: BrokenCellDefinition, file: string, root = document.querySelector<HTMLElement>(`[data-cell="${CSS.escape(cell.id)}"]`)): DefinedCell {
   const position = `${file}:${cell.line}:${cell.column}`;
   if (root) {
     outputOf(root).replaceChildren(renderError(position, cell.message, undefined, root.classList.contains("cell-inline")));

@@ -5,6 +5,7 @@ import {defineCell, defineBrokenCell, type CellDefinition, type BrokenCellDefini
 import {setupChrome} from "./chrome.js";
 import {computeAfterFrames} from "./slice.js";
 import {mendAccessibilityOf} from "./display.js";
+import {setupEmbedControls} from "./embed-control.js";
 
 export type {CellDefinition, BrokenCellDefinition};
 
@@ -16,7 +17,7 @@ export interface PageDefinition {
 }
 
 /** What every cell can use by name. Functions here are definitions: called only if a cell needs them. */
-const builtins = {
+export const builtins = {
   width: () => Generators.width(document.querySelector("main") ?? document.body),
   now: () => Generators.now(),
   Generators,
@@ -28,7 +29,7 @@ const builtins = {
 };
 
 /** Names a cell uses that no cell defines are errors, not the window's properties. */
-function undefinedName(name: string): never {
+export function undefinedName(name: string): never {
   throw new RuntimeError(`\`${name}\` is not defined`, name);
 }
 
@@ -45,6 +46,7 @@ export interface LecternHandle {
 /** Starts a page: one runtime, every cell defined, errors in place. */
 export function boot(page: PageDefinition): LecternHandle {
   setupChrome();
+  setupEmbedControls();
   mendAccessibilityOf(document.querySelector("main") ?? document.body);
   const runtime = new Runtime(builtins, undefinedName);
   computeAfterFrames(runtime);
