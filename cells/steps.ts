@@ -3,4 +3,6 @@
 // Each lesson with its own step adds one line.
 import type {StepRegistry} from "./train/step.js";
 
-export const steps: StepRegistry = {};
+export const steps: StepRegistry = {
+  "vae/model": () => import("./vae/model.js") as Promise<Record<string, unknown>>
+};

@@ -5,6 +5,7 @@ import type {BackendChoice} from "../tf/backend-names.js";
 import type {DataSpec, DoneReason, FitOptions, FromTrainer, RunInfo, Snapshot, ToTrainer} from "./protocol.js";
 import {fromTfjsModel, modelData, type ModelData, type SequentialSpec, type TfjsModelLike} from "./spec.js";
 import {trainerHost, type TrainerHost} from "./host.js";
+import type {StepModel} from "./step.js";
 
 export {TrainerHost, trainerHost, connectInProcess, handshake, type Connection} from "./host.js";
 
@@ -21,6 +22,10 @@ export interface TrainingSnapshot extends Snapshot {
   info: RunInfo;
   history: LossPoint[];
   valHistory: LossPoint[];
+  /** Every named loss over the run (`loss`, and a step's own: `recon`, `kl`, …). */
+  lossHistory: Record<string, LossPoint[]>;
+  /** Every named test-set loss over the run. */
+  valLossHistory: Record<string, LossPoint[]>;
 }
 
 export interface RunEnd {
@@ -66,12 +71,24 @@ export interface TrainingRun extends AsyncGenerator<TrainingSnapshot, void, unde
   reset(options?: {seed?: number}): void;
 }
 
-/** Trains a model given as data (sequential(…) after compile), as ModelData, or as a real tfjs
- *  model (its topology, weights and compile settings are sent; the page's copy is not changed). */
-export function train(model: SequentialSpec | ModelData | TfjsModelLike, options: TrainOptions): TrainingRun {
+/** Trains a model given as data (sequential(…) after compile), as ModelData, as a real tfjs
+ *  model (its topology, weights and compile settings are sent; the page's copy is not changed),
+ *  or a lesson-defined step named from the course's registry (stepModel(…), ./step.ts). */
+export function train(model: SequentialSpec | ModelData | TfjsModelLike | StepModel, options: TrainOptions): TrainingRun {
+  if ((model as StepModel).kind === "step") return new Run(Promise.resolve(model as StepModel), options);
   const isTfjs = typeof (model as TfjsModelLike).getWeights === "function" && typeof (model as TfjsModelLike).toJSON === "function";
   return new Run(isTfjs ? fromTfjsModel(model as TfjsModelLike) : Promise.resolve(modelData(model as SequentialSpec | ModelData)), options);
 }
+
+/** Appends a point to a named series unless the step is already there. */
+function record(histories: Record<string, LossPoint[]>, values: Record<string, number> | undefined, at: {step: number; epoch: number}): void {
+  for (const [name, loss] of Object.entries(values ?? {})) {
+    const series = (histories[name] ??= []);
+    if (series.at(-1)?.step !== at.step) series.push({step: at.step, epoch: at.epoch, loss});
+  }
+}
+
+const copyHistories = (histories: Record<string, LossPoint[]>) => Object.fromEntries(Object.entries(histories).map(([name, points]) => [name, points.slice()]));
 
 class Run implements TrainingRun {
   latest: TrainingSnapshot | undefined;
@@ -92,12 +109,14 @@ class Run implements TrainingRun {
   private waiter: {resolve(result: IteratorResult<TrainingSnapshot, void>): void; reject(error: Error): void} | undefined;
   private history: LossPoint[] = [];
   private valHistory: LossPoint[] = [];
+  private lossHistory: Record<string, LossPoint[]> = {};
+  private valLossHistory: Record<string, LossPoint[]> = {};
   private currentInfo: RunInfo | undefined;
 
   /** Messages for the trainer go out in order, after the model data is ready. */
   private queue: Promise<void>;
 
-  constructor(private readonly model: Promise<ModelData>, private readonly options: TrainOptions) {
+  constructor(private readonly model: Promise<ModelData | StepModel>, private readonly options: TrainOptions) {
     const {data: _data, signal, invalidation, onMain, host, onProgress: _onProgress, ...fit} = options;
     this.fit = fit;
     this.paused = fit.startPaused ?? false;
@@ -128,6 +147,8 @@ class Run implements TrainingRun {
     this.generation += 1;
     this.history = [];
     this.valHistory = [];
+    this.lossHistory = {};
+    this.valLossHistory = {};
     this.currentInfo = undefined;
     this.unread = undefined;
     this.info = new Promise((resolve) => (this.resolveInfo = resolve));
@@ -165,7 +186,17 @@ class Run implements TrainingRun {
         const s = message.snapshot;
         if (s.step > 0 && s.step !== this.history.at(-1)?.step) this.history.push({step: s.step, epoch: s.epoch, loss: s.loss});
         if (s.valLoss !== undefined) this.valHistory.push({step: s.step, epoch: s.epoch, loss: s.valLoss});
-        const snapshot: TrainingSnapshot = {...s, run: this.generation, info: this.currentInfo!, history: this.history.slice(), valHistory: this.valHistory.slice()};
+        if (s.step > 0) record(this.lossHistory, s.losses, s);
+        record(this.valLossHistory, s.valLosses, s);
+        const snapshot: TrainingSnapshot = {
+          ...s,
+          run: this.generation,
+          info: this.currentInfo!,
+          history: this.history.slice(),
+          valHistory: this.valHistory.slice(),
+          lossHistory: copyHistories(this.lossHistory),
+          valLossHistory: copyHistories(this.valLossHistory)
+        };
         this.latest = snapshot;
         this.unread = snapshot; // latest wins: a slow reader skips to the newest
         this.flush();
@@ -246,7 +277,7 @@ class Run implements TrainingRun {
     this.start(options.seed ?? this.fit.seed);
   }
 
-  private post(message: ToTrainer | ((model: ModelData) => ToTrainer)): void {
+  private post(message: ToTrainer | ((model: ModelData | StepModel) => ToTrainer)): void {
     this.queue = this.queue
       .then(async () => {
         const model = await this.model;
@@ -259,3 +290,4 @@ class Run implements TrainingRun {
     if (!this.finished) this.post({type, run: this.id});
   }
 }
+export {stepModel, type StepModel, type StepRef} from "./step.js";

@@ -4,6 +4,7 @@
 import type {SplitOptions} from "../data/mnist.js";
 import type {BackendChoice, BackendName} from "../tf/backend-names.js";
 import type {ModelData} from "./spec.js";
+import type {StepExtras, StepModel} from "./step.js";
 
 /** Where the training data comes from. */
 export type DataSpec =
@@ -92,6 +93,13 @@ export interface Snapshot {
   predictions?: Float32Array;
   /** With include.weights: every weight tensor in layer order (a dense layer's kernel, then its bias). */
   weights?: WeightValues[];
+  /** Every named loss, averaged over the steps since the previous snapshot (`loss` among them;
+   *  a lesson-defined step adds its own, e.g. `recon` and `kl`). */
+  losses?: Record<string, number>;
+  /** Every named test-set loss, present with valLoss. */
+  valLosses?: Record<string, number>;
+  /** A lesson-defined step's snapshot() values (samples, a decoded grid…), transferred. */
+  extras?: StepExtras;
 }
 
 /** What a run settled on once built (sent once, before the first snapshot). */
@@ -114,7 +122,7 @@ export type DoneReason = "finished" | "stopped" | "diverged" | "failed";
 
 export type ToTrainer =
   | {type: "init"; backend?: BackendName; wasmPaths?: string}
-  | {type: "start"; run: number; model: ModelData; data: DataSpec; fit: FitOptions}
+  | {type: "start"; run: number; model: ModelData | StepModel; data: DataSpec; fit: FitOptions}
   | {type: "pause" | "resume" | "step" | "stop"; run: number}
   | {type: "speed"; run: number; stepsPerSecond: number | null}
   | {type: "memory"; request: number};
@@ -130,7 +138,9 @@ export type FromTrainer =
 
 /** The arrays of a snapshot, to transfer rather than copy. */
 export function snapshotTransfer(snapshot: Snapshot): Transferable[] {
-  return [snapshot.reconstructions, snapshot.latent, snapshot.predictions, ...(snapshot.weights ?? []).map((w) => w.values)]
+  const extras = Object.values(snapshot.extras ?? {}).filter((v): v is Float32Array | Uint8Array | Int32Array => ArrayBuffer.isView(v));
+  const buffers = [snapshot.reconstructions, snapshot.latent, snapshot.predictions, ...(snapshot.weights ?? []).map((w) => w.values), ...extras]
     .filter((a) => a !== undefined)
     .map((a) => a.buffer as ArrayBuffer);
+  return [...new Set(buffers)]; // a buffer listed twice would fail the post
 }

@@ -25,6 +25,9 @@ export interface TrainerOptions {
   invalidation?: Promise<unknown>;
   /** What the y axis measures, e.g. "MSE per pixel". */
   lossLabel?: string;
+  /** Named losses to plot as separate curves, name → legend label, e.g. for a VAE
+   *  {loss: "−ELBO", recon: "reconstruction", kl: "KL"} (default: `loss` alone, as "training"). */
+  losses?: Record<string, string>;
   logScale?: boolean;
   width?: number;
   /** Names the control group for assistive technology. */
@@ -59,6 +62,7 @@ export function trainer(options: TrainerOptions): TrainerElement {
   const speed = $<HTMLSelectElement>(".lt-speed"), seedInput = $<HTMLInputElement>(".lt-seed"), log = $<HTMLInputElement>(".lt-log");
   const counter = $<HTMLOutputElement>(".lt-counter"), plotBox = $<HTMLDivElement>(".lt-plot"), status = $<HTMLParagraphElement>(".lt-status");
 
+  const named = options.losses && Object.keys(options.losses).length > 0 ? options.losses : undefined;
   let playing = false;
   let backendLine = "";
   let loading = false; // the status line shows a download's progress
@@ -112,7 +116,7 @@ export function trainer(options: TrainerOptions): TrainerElement {
     if (root.value === undefined || loading) say(backendLine); // loading is over (also after a reset)
     loading = false;
     root.value = snapshot;
-    counter.value = `step ${snapshot.step.toLocaleString("en")} · epoch ${snapshot.epoch.toFixed(2)} · ${snapshot.stepsPerSec.toFixed(1)} steps/s · loss ${format(snapshot.loss)}`;
+    counter.value = `step ${snapshot.step.toLocaleString("en")} · epoch ${snapshot.epoch.toFixed(2)} · ${snapshot.stepsPerSec.toFixed(1)} steps/s · ${latestLosses(snapshot)}`;
     schedulePlot();
     root.dispatchEvent(new Event("input", {bubbles: true}));
   };
@@ -137,12 +141,22 @@ export function trainer(options: TrainerOptions): TrainerElement {
       drawPlot();
     }));
   };
+  /** "loss 0.0123", or with named losses "−ELBO 182.4 · reconstruction 170.1 · KL 12.3". */
+  const latestLosses = (snapshot: TrainingSnapshot) =>
+    named ? Object.entries(named).map(([name, label]) => `${label} ${format(snapshot.losses?.[name] ?? NaN)}`).join(" · ") : `loss ${format(snapshot.loss)}`;
+
   const drawPlot = () => {
     const snap = root.value;
     const logScale = log.checked;
     const usable = (points: {loss: number}[]) => points.filter((p) => Number.isFinite(p.loss) && (!logScale || p.loss > 0));
-    const train = usable(snap?.history ?? []).map((p) => ({...p, set: "training"}));
-    const validation = usable(snap?.valHistory ?? []).map((p) => ({...p, set: "validation"}));
+    // One curve per named loss (validation dotted and dashed beside it), or training/validation.
+    const series = named ?? {loss: "training"};
+    const validationName = (label: string) => (named ? `${label} (validation)` : "validation");
+    const trainHistory = (name: string) => (named ? snap?.lossHistory[name] : snap?.history) ?? [];
+    const validationHistory = (name: string) => (named ? snap?.valLossHistory[name] : snap?.valHistory) ?? [];
+    const train = Object.entries(series).flatMap(([name, label]) => usable(trainHistory(name)).map((p) => ({...p, set: label})));
+    const validation = Object.entries(series).flatMap(([name, label]) => usable(validationHistory(name)).map((p) => ({...p, set: validationName(label)})));
+    const domain = [...Object.values(series), ...Object.values(series).map(validationName)];
     const figure = Plot.plot({
       width: options.width ?? Math.max(280, Math.min(plotBox.clientWidth || 640, 800)),
       height: 220,
@@ -151,14 +165,14 @@ export function trainer(options: TrainerOptions): TrainerElement {
       x: {label: "training step", grid: true},
       // ~g, not Plot's SI default: a student reads 0.07, not 70m.
       y: {label: options.lossLabel ?? "loss", type: logScale ? "log" : "linear", grid: true, tickFormat: "~g"},
-      color: {domain: ["training", "validation"], legend: validation.length > 0},
+      color: {domain, legend: named !== undefined || validation.length > 0},
       marks: [
         Plot.lineY(train, {x: "step", y: "loss", stroke: "set"}),
         Plot.dot(validation, {x: "step", y: "loss", fill: "set", r: 3}),
         Plot.lineY(validation, {x: "step", y: "loss", stroke: "set", strokeDasharray: "4 3"})
       ]
     });
-    figure.setAttribute("aria-label", `Loss against training step${snap ? `; latest ${format(snap.loss)} at step ${snap.step}` : ""}`);
+    figure.setAttribute("aria-label", `${named ? Object.values(named).join(", ") : "Loss"} against training step${snap ? `; latest ${latestLosses(snap)} at step ${snap.step}` : ""}`);
     plotBox.replaceChildren(figure);
   };
 
