@@ -9,7 +9,7 @@ import {tf} from "../tf/tfjs.js";
 import {buildModel, type BuiltModel} from "./build-model.js";
 import {prepareData, size} from "./data.js";
 import {makeExtras} from "./extras.js";
-import {snapshotTransfer, type DoneReason, type FromTrainer, type RunInfo, type Snapshot, type ToTrainer} from "./protocol.js";
+import {snapshotTransfer, type DoneReason, type FromTrainer, type RunInfo, type WeightValues, type Snapshot, type ToTrainer} from "./protocol.js";
 import type {Transport} from "./transport.js";
 import {sleep, yieldToEventLoop} from "./yield.js";
 
@@ -21,6 +21,8 @@ interface Control {
   stepsPerSecond: number | null;
   /** Resolves the current wait (pause or speed limit) early. */
   wake: () => void;
+  /** The run's weights now and its step (once the model is built). */
+  readWeights?: () => {step: number; weights: WeightValues[]};
 }
 
 /** Answers a page's messages on `transport`; returns a function that stops every run. */
@@ -64,6 +66,12 @@ export function serveTrainer(transport: Transport<ToTrainer, FromTrainer>, defau
         control.stepsPerSecond = message.stepsPerSecond;
         control.wake();
         break;
+      case "weights": {
+        const now = control?.readWeights?.();
+        const answer: FromTrainer = {type: "weights", run: message.run, request: message.request, step: now?.step ?? 0, ...(now ? {weights: now.weights} : {})};
+        post(answer, now?.weights.map((w) => w.values.buffer as ArrayBuffer));
+        break;
+      }
       case "memory": {
         const {numTensors, numBytes} = tf.memory();
         post({type: "memory", request: message.request, numTensors, numBytes});
@@ -102,6 +110,9 @@ async function train(
     const seed = fit.seed ?? 0;
     owned.built = await buildModel(start.model, seed);
     const {model, optimizer, loss} = owned.built;
+    if (fit.initialWeights) setSavedWeights(model, fit.initialWeights);
+    step = fit.initialStep ?? 0;
+    control.readWeights = () => ({step, weights: readWeightValues(model)});
     const keep = <T extends tf.Tensor>(t: T): T => (owned.tensors.push(t), t);
     const x = keep(tf.tensor(data.x, [data.count, ...data.xShape]));
     const y = keep(tf.tensor(data.y, [data.count, ...data.yShape]));
@@ -256,6 +267,22 @@ function batchIndices(order: Uint32Array, inEpoch: number, batchSize: number, co
   const batch = new Int32Array(end - start);
   for (let i = 0; i < batch.length; i++) batch[i] = order.length ? order[start + i]! : start + i;
   return batch;
+}
+
+/** Every weight tensor of the model, copied (the cpu backend's dataSync hands out its own storage). */
+function readWeightValues(model: BuiltModel["model"]): WeightValues[] {
+  return model.weights.map((w) => ({name: w.name, shape: [...w.shape] as number[], values: (w.read().dataSync() as Float32Array).slice()}));
+}
+
+/** Puts saved weights into a freshly built model, after checking they fit it. */
+function setSavedWeights(model: BuiltModel["model"], saved: WeightValues[]): void {
+  const shapes = (ws: {shape: readonly (number | null)[]}[]) => ws.map((w) => `[${w.shape.join(", ")}]`).join(" ");
+  if (saved.length !== model.weights.length || shapes(saved) !== shapes(model.weights)) {
+    throw new Error(`The saved weights do not fit this model: saved ${shapes(saved)}, model ${shapes(model.weights)}. Start over to train this model from fresh weights.`);
+  }
+  const tensors = saved.map((w) => tf.tensor(w.values, w.shape));
+  model.setWeights(tensors);
+  tf.dispose(tensors);
 }
 
 function messageOf(error: unknown): string {
