@@ -183,4 +183,39 @@ describe("progress in the browser", () => {
     expect(await page.$(".resume-notice")).toBeNull();
     await context.close();
   });
+
+  it("a trained model's weights survive a reload (Continue that run), and Reset on the home page clears them", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${site.url}neuron/`);
+    await settle(page);
+    expect(await page.isHidden('[data-cell="fit"] .lt-saved')).toBe(true);
+    await page.click('[data-cell="fit"] .lt-play');
+    await page.waitForFunction(() => ((document.querySelector('[data-cell="fit"] .lectern-trainer') as any).value?.step ?? 0) >= 10);
+    await page.click('[data-cell="fit"] .lt-play'); // Pause saves
+    await page.waitForFunction(() => /Saved in this browser at step/.test(document.querySelector('[data-cell="fit"] .lt-saved-note')?.textContent ?? ""));
+    const saved = Number(/step ([\d,]+)/.exec((await page.textContent('[data-cell="fit"] .lt-saved-note'))!)![1]!.replace(/,/g, ""));
+    const savedLoss = await page.evaluate(() => (document.querySelector('[data-cell="fit"] .lectern-trainer') as any).value.loss as number);
+    await page.reload();
+    await settle(page);
+    await page.waitForSelector('[data-cell="fit"] .lt-saved:not([hidden])');
+    expect(await page.textContent('[data-cell="fit"] .lt-saved')).toContain(`saved at step ${saved}`);
+    await page.click('[data-cell="fit"] .lt-continue');
+    await page.waitForFunction((s) => ((document.querySelector('[data-cell="fit"] .lectern-trainer') as any).value?.step ?? 0) === s + 1, saved);
+    const resumed = await page.evaluate(() => (document.querySelector('[data-cell="fit"] .lectern-trainer') as any).value);
+    expect(resumed.history.length).toBeGreaterThan(1);
+    // The loss carries on from the saved weights (a fresh neuron starts near ln 2 ≈ 0.69 or worse).
+    expect(Math.abs(resumed.loss - savedLoss)).toBeLessThan(0.1);
+    await page.goto(site.url);
+    await settle(page);
+    page.once("dialog", (d) => void d.accept());
+    await page.click("#reset-progress");
+    await page.waitForFunction(() => /cleared/.test(document.querySelector(".progress-status")?.textContent ?? ""));
+    expect(await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name))).not.toContain("lectern-saved-runs");
+    await page.goto(`${site.url}neuron/`);
+    await settle(page);
+    await page.waitForTimeout(500); // the saved-run lookup is one IndexedDB read
+    expect(await page.isHidden('[data-cell="fit"] .lt-saved')).toBe(true);
+    await context.close();
+  });
 });
