@@ -2,7 +2,7 @@
 // (./host.ts: its worker, or the main thread with onMain: true) and returns an async generator of
 // snapshots with controls attached. This module imports no tfjs: a worker run loads none in the page.
 import type {BackendChoice} from "../tf/backend-names.js";
-import type {DataSpec, DoneReason, FitOptions, FromTrainer, RunInfo, Snapshot, ToTrainer} from "./protocol.js";
+import type {DataSpec, DoneReason, FitOptions, FromTrainer, RunInfo, Snapshot, ToTrainer, WeightValues} from "./protocol.js";
 import {fromTfjsModel, modelData, type ModelData, type SequentialSpec, type TfjsModelLike} from "./spec.js";
 import {trainerHost, type TrainerHost} from "./host.js";
 import type {StepModel} from "./step.js";
@@ -47,6 +47,16 @@ export interface TrainOptions extends FitOptions {
   host?: TrainerHost;
   /** Loading progress (the digits' download, …). */
   onProgress?: (progress: {what: string; loaded: number; total?: number}) => void;
+  /** Continue a saved run (./saved-runs in cells/widgets): its weights, step and loss history. */
+  resume?: SavedProgress;
+}
+
+/** What a run needs to continue where it was saved. */
+export interface SavedProgress {
+  step: number;
+  weights: WeightValues[];
+  history: LossPoint[];
+  valHistory: LossPoint[];
 }
 
 /** A live run: iterate it for snapshots (only the newest unread one is kept), steer it with the
@@ -69,6 +79,8 @@ export interface TrainingRun extends AsyncGenerator<TrainingSnapshot, void, unde
   stop(): void;
   /** Starts over from fresh weights: same seed unless given, same data and settings. */
   reset(options?: {seed?: number}): void;
+  /** The run's weights, step and loss history now, to save them (undefined before the model is built). */
+  progress(): Promise<SavedProgress | undefined>;
 }
 
 /** Trains a model given as data (sequential(…) after compile), as ModelData, as a real tfjs
@@ -112,13 +124,18 @@ class Run implements TrainingRun {
   private lossHistory: Record<string, LossPoint[]> = {};
   private valLossHistory: Record<string, LossPoint[]> = {};
   private currentInfo: RunInfo | undefined;
+  /** A saved run to continue; used by the first start only (reset() starts afresh). */
+  private resumeFrom: SavedProgress | undefined;
+  private weightRequests = new Map<number, (message: Extract<FromTrainer, {type: "weights"}>) => void>();
+  private nextRequest = 1;
 
   /** Messages for the trainer go out in order, after the model data is ready. */
   private queue: Promise<void>;
 
   constructor(private readonly model: Promise<ModelData | StepModel>, private readonly options: TrainOptions) {
-    const {data: _data, signal, invalidation, onMain, host, onProgress: _onProgress, ...fit} = options;
+    const {data: _data, signal, invalidation, onMain, host, onProgress: _onProgress, resume, ...fit} = options;
     this.fit = fit;
+    this.resumeFrom = resume;
     this.paused = fit.startPaused ?? false;
     this.host = host ?? trainerHost({onMain: onMain ?? false});
     this.backend = this.host.backend;
@@ -155,7 +172,13 @@ class Run implements TrainingRun {
     const generation = this.generation;
     const id = this.host.open((message) => this.receive(message, generation));
     this.id = id;
-    const fit = {...this.fit, startPaused: this.paused, ...(seed !== undefined ? {seed} : {})};
+    const resume = this.resumeFrom;
+    this.resumeFrom = undefined;
+    if (resume) {
+      this.history = resume.history.slice();
+      this.valHistory = resume.valHistory.slice();
+    }
+    const fit = {...this.fit, startPaused: this.paused, ...(seed !== undefined ? {seed} : {}), ...(resume ? {initialWeights: resume.weights, initialStep: resume.step} : {})};
     this.post((model) => ({type: "start", run: id, model, data: this.options.data, fit}));
   }
 
@@ -171,6 +194,10 @@ class Run implements TrainingRun {
     }
     if (!current || this.finished) return;
     switch (message.type) {
+      case "weights":
+        this.weightRequests.get(message.request)?.(message);
+        this.weightRequests.delete(message.request);
+        break;
       case "progress":
         this.options.onProgress?.(message);
         break;
@@ -275,6 +302,16 @@ class Run implements TrainingRun {
     if (this.finished) throw new Error("This run is over; start a new one with train().");
     this.command("stop");
     this.start(options.seed ?? this.fit.seed);
+  }
+
+  progress(): Promise<SavedProgress | undefined> {
+    if (this.finished) return Promise.resolve(undefined); // the trainer freed its weights with the run
+    const request = this.nextRequest++;
+    const history = this.history.slice(), valHistory = this.valHistory.slice();
+    return new Promise((resolve) => {
+      this.weightRequests.set(request, (m) => resolve(m.weights ? {step: m.step, weights: m.weights, history, valHistory} : undefined));
+      this.post({type: "weights", run: this.id, request});
+    });
   }
 
   private post(message: ToTrainer | ((model: ModelData | StepModel) => ToTrainer)): void {

@@ -71,6 +71,10 @@ export interface FitOptions {
   startPaused?: boolean;
   /** Stop when the loss becomes NaN or infinite (default true). */
   stopOnNaN?: boolean;
+  /** Start from these weights (a saved run, in the model's weight order) instead of fresh ones. */
+  initialWeights?: WeightValues[];
+  /** The step count the weights above were reached at: the run counts on from it. */
+  initialStep?: number;
 }
 
 export interface Snapshot {
@@ -125,7 +129,9 @@ export type ToTrainer =
   | {type: "start"; run: number; model: ModelData | StepModel; data: DataSpec; fit: FitOptions}
   | {type: "pause" | "resume" | "step" | "stop"; run: number}
   | {type: "speed"; run: number; stepsPerSecond: number | null}
-  | {type: "memory"; request: number};
+  | {type: "memory"; request: number}
+  /** The run's current weights, to save them (answered by a "weights" message). */
+  | {type: "weights"; run: number; request: number};
 
 export type FromTrainer =
   | {type: "ready"; backend: BackendChoice}
@@ -134,7 +140,8 @@ export type FromTrainer =
   | {type: "snapshot"; run: number; snapshot: Snapshot}
   | {type: "done"; run: number; reason: DoneReason; step: number; numTensors: number}
   | {type: "error"; run?: number; message: string}
-  | {type: "memory"; request: number; numTensors: number; numBytes: number};
+  | {type: "memory"; request: number; numTensors: number; numBytes: number}
+  | {type: "weights"; run: number; request: number; step: number; weights?: WeightValues[]};
 
 /** The arrays of a snapshot, to transfer rather than copy. */
 export function snapshotTransfer(snapshot: Snapshot): Transferable[] {

@@ -7,10 +7,10 @@ import {mulberry32, permutation, subSeed} from "../data/random.js";
 import {initBackend, type BackendChoice} from "../tf/backend.js";
 import {tf} from "../tf/tfjs.js";
 import {steps as courseSteps} from "../steps.js";
-import {buildModel} from "./build-model.js";
+import {buildModel, type BuiltModel} from "./build-model.js";
 import {prepareData, size, type PreparedData} from "./data.js";
 import {makeExtras} from "./extras.js";
-import {snapshotTransfer, type DoneReason, type FitOptions, type FromTrainer, type RunInfo, type Snapshot, type ToTrainer} from "./protocol.js";
+import {snapshotTransfer, type DoneReason, type FitOptions, type FromTrainer, type RunInfo, type Snapshot, type ToTrainer, type WeightValues} from "./protocol.js";
 import type {ModelData} from "./spec.js";
 import type {LessonStep, StepData, StepExtras, StepRef, StepRegistry, StepRun} from "./step.js";
 import type {Transport} from "./transport.js";
@@ -24,6 +24,8 @@ interface Control {
   stepsPerSecond: number | null;
   /** Resolves the current wait (pause or speed limit) early. */
   wake: () => void;
+  /** The run's weights now and its step (once the model is built). */
+  readWeights?: () => {step: number; weights: WeightValues[]};
 }
 
 /** Answers a page's messages on `transport`; returns a function that stops every run. */
@@ -68,6 +70,12 @@ export function serveTrainer(transport: Transport<ToTrainer, FromTrainer>, defau
         control.stepsPerSecond = message.stepsPerSecond;
         control.wake();
         break;
+      case "weights": {
+        const now = control?.readWeights?.();
+        const answer: FromTrainer = {type: "weights", run: message.run, request: message.request, step: now?.step ?? 0, ...(now ? {weights: now.weights} : {})};
+        post(answer, now?.weights.map((w) => w.values.buffer as ArrayBuffer));
+        break;
+      }
       case "memory": {
         const {numTensors, numBytes} = tf.memory();
         post({type: "memory", request: message.request, numTensors, numBytes});
@@ -94,6 +102,9 @@ interface Engine {
   validate(): Record<string, number> | undefined;
   /** The snapshot's extra fields (reconstructions, weights, a step's extras…). */
   extras(): Partial<Snapshot>;
+  /** The weights now, to save a run; and weights put back, to continue one (models as data). */
+  readWeights?(): WeightValues[];
+  setWeights?(saved: WeightValues[]): void;
   dispose(): void;
 }
 
@@ -131,6 +142,13 @@ async function train(
       start.model.kind === "step"
         ? await stepEngine(lessonStep!, start.model.config, seed, {x, y, count: data.count, xShape: data.xShape, yShape: data.yShape, ...(testX ? {testX} : {}), ...(testY ? {testY} : {}), ...(data.testLabels && testX ? {testLabels: data.testLabels.slice(0, validationLimit)} : {})})
         : await modelEngine(start.model, seed, data, fit, keep, testX, testY));
+    // A saved run continues from its weights and step (models given as data; ./saved-runs).
+    if (fit.initialWeights) {
+      if (!engine.setWeights) throw new Error("This model cannot continue a saved run: only models described as data can. Start over.");
+      engine.setWeights(fit.initialWeights);
+    }
+    step = fit.initialStep ?? 0;
+    if (engine.readWeights) control.readWeights = () => ({step, weights: engine.readWeights!()});
 
     const batchSize = Math.max(1, Math.min(fit.batchSize ?? 32, data.count));
     const stepsPerEpoch = Math.ceil(data.count / batchSize);
@@ -294,6 +312,8 @@ async function modelEngine(spec: ModelData, seed: number, data: PreparedData, fi
         return {loss: tf.tidy(() => tf.mean(loss(testY, model.predict(testX) as tf.Tensor)).dataSync()[0]!)};
       },
       extras: () => ({...extras.compute(), ...(weightsNow ? {weights: weightsNow()} : {})}),
+      readWeights: () => readWeightValues(model),
+      setWeights: (saved) => setSavedWeights(model, saved),
       dispose: () => built.dispose()
     };
   } catch (error) {
@@ -362,6 +382,22 @@ function batchIndices(order: Uint32Array, inEpoch: number, batchSize: number, co
   const batch = new Int32Array(end - start);
   for (let i = 0; i < batch.length; i++) batch[i] = order.length ? order[start + i]! : start + i;
   return batch;
+}
+
+/** Every weight tensor of the model, copied (the cpu backend's dataSync hands out its own storage). */
+function readWeightValues(model: BuiltModel["model"]): WeightValues[] {
+  return model.weights.map((w) => ({name: w.name, shape: [...w.shape] as number[], values: (w.read().dataSync() as Float32Array).slice()}));
+}
+
+/** Puts saved weights into a freshly built model, after checking they fit it. */
+function setSavedWeights(model: BuiltModel["model"], saved: WeightValues[]): void {
+  const shapes = (ws: {shape: readonly (number | null)[]}[]) => ws.map((w) => `[${w.shape.join(", ")}]`).join(" ");
+  if (saved.length !== model.weights.length || shapes(saved) !== shapes(model.weights)) {
+    throw new Error(`The saved weights do not fit this model: saved ${shapes(saved)}, model ${shapes(model.weights)}. Start over to train this model from fresh weights.`);
+  }
+  const tensors = saved.map((w) => tf.tensor(w.values, w.shape));
+  model.setWeights(tensors);
+  tf.dispose(tensors);
 }
 
 function messageOf(error: unknown): string {

@@ -4,8 +4,9 @@
 // notebook `const snap = view(trainer({run: (s) => train(model, {...options, ...s})}))` works.
 // Nothing trains until Play or Step (unless autoplay); a reset with the same seed replays the run.
 import * as Plot from "@observablehq/plot";
-import type {TrainingRun, TrainingSnapshot} from "../train/client.js";
+import type {SavedProgress, TrainingRun, TrainingSnapshot} from "../train/client.js";
 import {yieldToEventLoop} from "../train/yield.js";
+import {forgetRun, loadRun, saveRun, savedRunKey} from "./saved-runs.js";
 
 /** What the widget passes to the run factory: spread it into train()'s options. */
 export interface RunSettings {
@@ -13,6 +14,8 @@ export interface RunSettings {
   startPaused: boolean;
   stepsPerSecond: number | null;
   onProgress: (progress: {what: string; loaded: number; total?: number}) => void;
+  /** A saved run to continue (present after "Continue that run"): train() takes it as is. */
+  resume?: SavedProgress;
 }
 
 export interface TrainerOptions {
@@ -32,6 +35,10 @@ export interface TrainerOptions {
   width?: number;
   /** Names the control group for assistive technology. */
   label?: string;
+  /** Keep the run's weights and loss history in this browser under this name (unique on the page),
+   *  saved on Pause and every few seconds while training; after a reload the widget offers
+   *  "Continue that run" or "Start over". */
+  save?: string;
 }
 
 export type TrainerElement = HTMLElement & {value: TrainingSnapshot | undefined; run: TrainingRun | undefined};
@@ -56,7 +63,9 @@ export function trainer(options: TrainerOptions): TrainerElement {
     </div>
     <output class="lt-counter" aria-live="off">step 0</output>
     <div class="lt-plot"></div>
-    <p class="lt-status" aria-live="polite"></p>`;
+    <p class="lt-status" aria-live="polite"></p>
+    <div class="lt-saved" hidden><span class="lt-saved-text"></span> <button type="button" class="lt-continue">Continue that run</button> <button type="button" class="lt-fresh">Start over</button></div>
+    <p class="lt-saved-note" aria-live="off"></p>`;
   const $ = <T extends Element>(selector: string) => root.querySelector(selector) as T;
   const play = $<HTMLButtonElement>(".lt-play"), stepButton = $<HTMLButtonElement>(".lt-step"), reset = $<HTMLButtonElement>(".lt-reset");
   const speed = $<HTMLSelectElement>(".lt-speed"), seedInput = $<HTMLInputElement>(".lt-seed"), log = $<HTMLInputElement>(".lt-log");
@@ -68,6 +77,7 @@ export function trainer(options: TrainerOptions): TrainerElement {
   let loading = false; // the status line shows a download's progress
   let finished = false;
   let disposed = false;
+  let resume: SavedProgress | undefined;
   const speedValue = () => SPEEDS[Number(speed.value)]![1];
   const seed = () => Math.max(0, Math.floor(Number(seedInput.value) || 0));
 
@@ -81,7 +91,8 @@ export function trainer(options: TrainerOptions): TrainerElement {
   const ensureRun = (startPaused: boolean): TrainingRun => {
     if (root.run) return root.run;
     finished = false;
-    const run = options.run({seed: seed(), startPaused, stepsPerSecond: speedValue(), onProgress: showProgress});
+    const run = options.run({seed: seed(), startPaused, stepsPerSecond: speedValue(), onProgress: showProgress, ...(resume ? {resume} : {})});
+    resume = undefined;
     root.run = run;
     backendLine = "";
     void run.backend.then((b) => {
@@ -119,7 +130,48 @@ export function trainer(options: TrainerOptions): TrainerElement {
     counter.value = `step ${snapshot.step.toLocaleString("en")} · epoch ${snapshot.epoch.toFixed(2)} · ${snapshot.stepsPerSec.toFixed(1)} steps/s · ${latestLosses(snapshot)}`;
     schedulePlot();
     root.dispatchEvent(new Event("input", {bubbles: true}));
+    if (options.save && snapshot.step > 0 && performance.now() - lastSave > 10_000) void saveNow();
   };
+
+  // Saved runs: offered after a reload, saved on Pause and every ten seconds while training.
+  const key = options.save ? savedRunKey(options.save) : undefined;
+  const savedBox = $<HTMLDivElement>(".lt-saved"), savedText = $<HTMLSpanElement>(".lt-saved-text"), savedNote = $<HTMLParagraphElement>(".lt-saved-note");
+  let lastSave = performance.now();
+  let saving = false;
+  const saveNow = async () => {
+    const run = root.run;
+    if (!key || !run || saving) return;
+    saving = true;
+    lastSave = performance.now();
+    try {
+      const progress = await run.progress();
+      if (progress && progress.step > 0 && root.run === run && (await saveRun(key, {...progress, seed: seed(), savedAt: Date.now(), loss: root.value?.loss ?? NaN}))) {
+        savedNote.textContent = `Saved in this browser at step ${progress.step.toLocaleString("en")}.`;
+      }
+    } finally {
+      saving = false;
+    }
+  };
+  if (key) {
+    void loadRun(key).then((saved) => {
+      if (!saved || disposed || root.run) return;
+      savedText.textContent = `You trained this model before: saved at step ${saved.step.toLocaleString("en")}, loss ${format(saved.loss)}.`;
+      savedBox.hidden = false;
+      $<HTMLButtonElement>(".lt-continue").addEventListener("click", () => {
+        savedBox.hidden = true;
+        seedInput.value = String(saved.seed);
+        stopRun();
+        resume = saved;
+        setPlaying(false);
+        ensureRun(true).step(); // one step from the saved weights shows where the run was
+      });
+      $<HTMLButtonElement>(".lt-fresh").addEventListener("click", () => {
+        savedBox.hidden = true;
+        void forgetRun(key);
+        savedNote.textContent = "The saved run is forgotten.";
+      });
+    });
+  }
 
   function showProgress({what, loaded, total}: {what: string; loaded: number; total?: number}) {
     loading = true;
@@ -186,6 +238,7 @@ export function trainer(options: TrainerOptions): TrainerElement {
     if (playing) {
       root.run?.pause();
       setPlaying(false);
+      void saveNow();
       return;
     }
     setPlaying(true);
@@ -200,6 +253,8 @@ export function trainer(options: TrainerOptions): TrainerElement {
   });
   const restart = () => {
     stopRun();
+    if (key) void forgetRun(key);
+    savedBox.hidden = true;
     finished = false;
     root.value = undefined;
     counter.value = "step 0";
@@ -258,6 +313,11 @@ const STYLE = `
 .lectern-trainer input[type=number] { width: 5rem; }
 .lectern-trainer :focus-visible { outline: 3px solid var(--focus-color, #2f7ed8); outline-offset: 2px; }
 .lectern-trainer .lt-counter { font-variant-numeric: tabular-nums; }
+.lectern-trainer .lt-saved { border: 1px solid currentColor; border-radius: 6px; padding: 0.4rem 0.6rem; }
+.lectern-trainer .lt-saved[hidden] { display: none; }
+.lectern-trainer .lt-saved button { display: inline-block; padding: 0.15rem 0.6rem; margin: 0.2rem 0.3rem 0 0; }
+.lectern-trainer .lt-saved-note { margin: 0; font-size: 0.85em; opacity: 0.85; }
+.lectern-trainer .lt-saved-note:empty { display: none; }
 .lectern-trainer .lt-status { margin: 0; min-height: 1.4em; opacity: 0.85; }
 .lectern-trainer .lt-plot svg { max-width: 100%; height: auto; }
 `;

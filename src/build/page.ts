@@ -59,12 +59,18 @@ export function renderPage(context: PageContext): string {
   });
   const index = lessons.findIndex((l) => l.slug === slug);
   const lessonNumber = index >= 0 ? index + 1 : undefined;
-  const body = steps.map((html, i) => `<section class="step" data-step="${i + 1}" aria-label="Step ${i + 1} of ${steps.length}">\n${home && i === 0 ? insertLessons(html, lessons) : html}</section>`).join("\n");
+  const list = (items: unknown) => Array.isArray(items) ? items.map((x) => `<li>${inlineMarkdown(String(x))}</li>`).join("") : "";
+  // The lesson's header opens its first step and the references close its last, so a step shown
+  // alone (step and present mode, print) carries them.
+  const header = `<header class="notebook-header">
+${lessonNumber ? `<p class="eyebrow">Lesson ${lessonNumber} of ${lessons.length}</p>\n` : ""}<h1>${escapeHtml(notebook.title)}</h1>
+${!home && typeof fm.summary === "string" ? `<p class="summary">${inlineMarkdown(fm.summary)}</p>\n` : ""}${!home && Array.isArray(fm.objectives) ? `<div class="objectives"><h2 class="objectives-title">You will</h2><ul>${list(fm.objectives)}</ul></div>\n` : ""}</header>\n`;
+  const references = !home && Array.isArray(fm.references) ? `<section class="references" aria-labelledby="references"><h2 id="references">References</h2><ul>${list(fm.references)}</ul></section>\n` : "";
+  const body = steps.map((html, i) => `<section class="step" id="step-${i + 1}" data-step="${i + 1}" aria-label="Step ${i + 1} of ${steps.length}" tabindex="-1">\n${i === 0 ? header : ""}${home && i === 0 ? insertLessons(html, lessons) : html}${i === steps.length - 1 ? references : ""}</section>`).join("\n");
   const toc = notebook.headings.filter((h) => h.level === 2 || h.level === 3);
   const title = home ? courseTitle : `${notebook.title} · ${courseTitle}`;
   const prev = index > 0 ? lessons[index - 1] : undefined;
   const next = home ? lessons[0] : index >= 0 ? lessons[index + 1] : undefined;
-  const list = (items: unknown) => Array.isArray(items) ? items.map((x) => `<li>${inlineMarkdown(String(x))}</li>`).join("") : "";
 
   return `<!doctype html>
 <html lang="en">
@@ -81,7 +87,10 @@ ${assets.script ? `<script type="module" src="${base}assets/${assets.script}"></
 <a class="skip-link" href="#content">Skip to content</a>
 <header class="site-header">
 <a class="site-title" href="${base || "./"}">${escapeHtml(courseTitle)}</a>
-<button id="theme-toggle" class="theme-toggle" type="button">Theme: auto</button>
+<div class="site-header-tools">
+${steps.length > 1 ? `<button id="steps-toggle" class="steps-toggle" type="button" aria-pressed="false">Step through</button>
+<button id="present-toggle" class="present-toggle" type="button" aria-keyshortcuts="P">Present</button>\n` : ""}<button id="theme-toggle" class="theme-toggle" type="button">Theme: auto</button>
+</div>
 </header>
 <div class="layout">
 <nav class="sidebar" aria-label="Lessons">
@@ -97,11 +106,8 @@ ${lessons.map((l, i) => `<li><a href="${base}${l.slug}/"${l.slug === slug ? ' ar
 <div class="notice file-notice" role="alert" hidden>This page was opened from a file. Its live cells need a web server: run <code>npm start</code> in the course folder and open the address it prints.</div>
 <noscript><div class="notice">The live cells of this page need JavaScript.</div></noscript>
 <article class="notebook">
-<header class="notebook-header">
-${lessonNumber ? `<p class="eyebrow">Lesson ${lessonNumber} of ${lessons.length}</p>\n` : ""}<h1>${escapeHtml(notebook.title)}</h1>
-${!home && typeof fm.summary === "string" ? `<p class="summary">${inlineMarkdown(fm.summary)}</p>\n` : ""}${!home && Array.isArray(fm.objectives) ? `<div class="objectives"><h2 class="objectives-title">You will</h2><ul>${list(fm.objectives)}</ul></div>\n` : ""}</header>
 ${body}
-${!home && Array.isArray(fm.references) ? `<section class="references" aria-labelledby="references"><h2 id="references">References</h2><ul>${list(fm.references)}</ul></section>\n` : ""}</article>
+</article>
 ${prev || next ? `<nav class="pager" aria-label="Previous and next lesson">
 ${prev ? `<a class="pager-prev" href="${base}${prev.slug}/" rel="prev"><span>Previous</span>${escapeHtml(prev.title)}</a>` : home ? "" : `<a class="pager-prev" href="${base || "./"}" rel="prev"><span>Previous</span>Course home</a>`}
 ${next ? `<a class="pager-next" href="${base}${next.slug}/" rel="next"><span>${home ? "Start" : "Next"}</span>${escapeHtml(next.title)}</a>` : ""}

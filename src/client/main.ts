@@ -6,6 +6,8 @@ import {setupChrome} from "./chrome.js";
 import {computeAfterFrames} from "./slice.js";
 import {mendAccessibilityOf} from "./display.js";
 import {setupEmbedControls} from "./embed-control.js";
+import {setupSteps} from "./steps.js";
+import {setupProgress} from "./home.js";
 
 export type {CellDefinition, BrokenCellDefinition};
 
@@ -67,6 +69,8 @@ export function boot(page: PageDefinition): LecternHandle {
   const handle: LecternHandle = {runtime, main, file: page.file, cells, define, defineBroken};
   // A handle for tests and for the console: `__lectern.main.value("x")`.
   (globalThis as any).__lectern = handle;
+  // Steps after the cells are defined: hiding a step never stops its cells.
+  setupProgress(setupSteps());
   document.documentElement.dataset.lectern = "ready";
   return handle;
 }

@@ -31,12 +31,24 @@ async function violations(page: Page): Promise<string[]> {
 describe("accessibility (axe-core, WCAG 2.1 AA) in both themes", () => {
   const pages = ["", ...lessonsOf(compileCourse(ROOT).notebooks).map((l) => `${l.slug}/`)];
   for (const colorScheme of ["light", "dark"] as const) {
-    it.each(pages)(`course page /%s has no violations (${colorScheme})`, async (path) => {
+    it.each(pages)(`course page /%s has no violations (${colorScheme}), in step mode and in present mode too`, async (path) => {
       const {page} = await openPage(browser, course.url + path, {colorScheme});
       await settle(page, 60_000);
       expect(await violations(page)).toEqual([]);
+      if (!(await page.$("#steps-toggle"))) return void (await page.context().close());
+      // Step mode (its bar of controls) at the first step, then every slide of present mode.
+      await page.click("#steps-toggle");
+      expect(await page.evaluate(() => document.documentElement.dataset.mode)).toBe("steps");
+      expect(await violations(page)).toEqual([]);
+      await page.keyboard.press("p");
+      const count = await page.$$eval("section.step", (ss) => ss.length);
+      for (let step = 1; step <= count; step++) {
+        expect(await page.evaluate(() => document.documentElement.dataset.mode)).toBe("present");
+        expect((await violations(page)).map((v) => `present, step ${step}: ${v}`)).toEqual([]);
+        await page.keyboard.press("ArrowRight");
+      }
       await page.context().close();
-    });
+    }, 240_000);
     it(`the fixture page of every cell kind has no violations (${colorScheme})`, async () => {
       const {page} = await openPage(browser, fixture.url + "runtime/", {colorScheme});
       await settle(page);
