@@ -45,7 +45,7 @@ export function floors(train: ArrayLike<number>, test: ArrayLike<number>, pixels
   const count = test.length / pixels;
   let meanMse = 0, meanBce = 0;
   for (let k = 0; k < count; k++) {
-    const x = Float32Array.from({length: pixels}, (_, i) => test[k * pixels + i]!);
+    const x = Array.prototype.slice.call(test, k * pixels, (k + 1) * pixels) as number[];
     meanMse += mse(x, mean) / count;
     meanBce += bce(x, mean) / count;
   }

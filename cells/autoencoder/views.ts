@@ -111,7 +111,7 @@ export function latentPicker({width = 420}: {width?: number} = {}): LatentPicker
       ],
       ariaLabel: `Latent plane: ${points.length} test digits placed by their 2 codes, coloured by digit; the picked point is (${root.value[0].toFixed(2)}, ${root.value[1].toFixed(2)}).`
     }) as unknown as HTMLElement & {scale(name: string): {invert?(v: number): number}};
-    const svg = chart.tagName.toLowerCase() === "svg" ? chart : chart.querySelector("svg:last-of-type")!;
+    const svg = chart.tagName.toLowerCase() === "svg" ? chart : chart.querySelector(":scope > svg")!;
     svg.classList.add("latent-plane");
     svg.addEventListener("click", (event: Event) => {
       const {clientX, clientY} = event as MouseEvent;
