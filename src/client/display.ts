@@ -82,9 +82,35 @@ function accessible<T extends Node>(node: T): T {
 
 /** Mends everything cells put in the page, when displayed and whenever a widget redraws later. */
 export function mendAccessibilityOf(root: Element): MutationObserver {
+  reachScrollingFormulas(root);
   const observer = new MutationObserver((records) => {
     for (const record of records) for (const node of record.addedNodes) if (node instanceof Element) accessible(node);
   });
   observer.observe(root, {childList: true, subtree: true});
   return observer;
+}
+
+/**
+ * A displayed formula wider than its column scrolls sideways in its own box; a keyboard user must
+ * be able to scroll it too, so such a box (and only such a box) becomes a focusable, named region.
+ * Checked again whenever a formula's box changes size (phone rotation, sidebar, present mode).
+ */
+function reachScrollingFormulas(root: Element): void {
+  if (typeof ResizeObserver === "undefined") return;
+  const mark = (box: HTMLElement) => {
+    if (box.scrollWidth > box.clientWidth + 1) {
+      box.tabIndex = 0;
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", "Formula (scrolls sideways)");
+    } else if (box.getAttribute("role") === "region") {
+      box.removeAttribute("tabindex");
+      box.removeAttribute("role");
+      box.removeAttribute("aria-label");
+    }
+  };
+  const resized = new ResizeObserver((entries) => entries.forEach((e) => mark(e.target as HTMLElement)));
+  for (const box of root.querySelectorAll<HTMLElement>(".math-display")) {
+    mark(box);
+    resized.observe(box);
+  }
 }

@@ -135,9 +135,15 @@ describe("the loss-activation lesson", () => {
     expect(await changes("explorerView", () => setRange(page, "learningRate", 1))).toMatch(/Training|learning rate 10/);
     expect((await until<Curve>("yourCurve", finished)).reason).toBe("diverged");
     expect(await shown("explorerView")).toContain("diverges");
-    expect(await changes("explorerView", () => clickRadio("batchSize", "256"), "batch 256")).toContain("1 step per epoch");
-    expect(await changes("explorerView", () => clickRadio("optimizer", "Adam"), "(Adam")).toContain("Adam");
-    expect(await changes("explorerView", () => clickRadio("hidden", "tanh"), "tanh)")).toContain("tanh");
+    // The explorer trains only once it is on screen (a run waits, saying so, while scrolled away):
+    // bring it into view after each click, as a student reading its result would.
+    const thenLook = (act: () => Promise<unknown>) => async () => {
+      await act();
+      await page.$eval('[data-cell="explorerView"]', (e) => e.scrollIntoView({block: "center"}));
+    };
+    expect(await changes("explorerView", thenLook(() => clickRadio("batchSize", "256")), "1 step per epoch")).toContain("batch 256");
+    expect(await changes("explorerView", thenLook(() => clickRadio("optimizer", "Adam")), "(Adam")).toContain("Adam");
+    expect(await changes("explorerView", thenLook(() => clickRadio("hidden", "tanh")), "tanh)")).toContain("tanh");
 
     expect(await changes("validationView", () => clickRadio("trainPoints", "400"))).toContain("400 training points");
     expect(await changes("dropoutView", () => clickRadio("dropoutRate", "no dropout"))).toContain("Dropout 0");
