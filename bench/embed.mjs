@@ -4,12 +4,9 @@
 //   node bench/embed.mjs [--site DIR] [--runs N] [slug#id ...]
 import {chromiumLaunchOptions} from "../test/browser/chromium.mjs";
 import {chromium} from "playwright-core";
-import {serveDir} from "./serve-dir.mjs";
-import {mkdtempSync, rmSync} from "node:fs";
-import {tmpdir} from "node:os";
+import {serveDir, siteForBench} from "./serve-dir.mjs";
 import {join} from "node:path";
 import {gzipSync} from "node:zlib";
-import {spawnSync} from "node:child_process";
 
 const arg = (name) => {
   const i = process.argv.indexOf(name);
@@ -18,17 +15,9 @@ const arg = (name) => {
 const runs = Number(arg("--runs") ?? 3);
 const targets = process.argv.slice(2).filter((a, i, all) => !a.startsWith("--") && !all[i - 1]?.startsWith("--"));
 if (!targets.length) targets.push("matmul-shapes#param-table", "perceptron#plane", "matmul-shapes#digit-trainer");
-let site = arg("--site");
-let work;
-if (!site) {
-  work = mkdtempSync(join(tmpdir(), "lectern-bench-embed-"));
-  site = join(work, "site");
-  const built = spawnSync(process.execPath, ["build.mjs", "--out", site], {encoding: "utf8"});
-  if (built.status !== 0) {
-    console.log(`build failed: ${built.stderr}`);
-    process.exit(0);
-  }
-}
+const bench = await siteForBench(arg("--site"), "embed");
+if (!bench) process.exit(0);
+const site = bench.site;
 const server = await serveDir(site);
 const browser = await chromium.launch(chromiumLaunchOptions());
 
@@ -70,4 +59,4 @@ for (const target of targets) {
 }
 await browser.close();
 server.close();
-if (work) rmSync(work, {recursive: true, force: true});
+bench.cleanup();

@@ -5,28 +5,18 @@
 //   node bench/longtasks.mjs [--site DIR] [--seconds N]   (default: builds the course into a temp folder)
 import {chromiumLaunchOptions} from "../test/browser/chromium.mjs";
 import {chromium} from "playwright-core";
-import {serveDir} from "./serve-dir.mjs";
-import {existsSync, mkdtempSync, readdirSync, rmSync} from "node:fs";
-import {tmpdir} from "node:os";
+import {serveDir, siteForBench} from "./serve-dir.mjs";
+import {existsSync, readdirSync} from "node:fs";
 import {join} from "node:path";
-import {spawnSync} from "node:child_process";
 
 const arg = (name) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
 const seconds = Number(arg("--seconds") ?? 20);
-let site = arg("--site");
-let work;
-if (!site) {
-  work = mkdtempSync(join(tmpdir(), "lectern-bench-longtasks-"));
-  site = join(work, "site");
-  const built = spawnSync(process.execPath, ["build.mjs", "--out", site], {encoding: "utf8"});
-  if (built.status !== 0) {
-    console.log(`build failed: ${built.stderr}`);
-    process.exit(0);
-  }
-}
+const bench = await siteForBench(arg("--site"), "longtasks");
+if (!bench) process.exit(0);
+const site = bench.site;
 const server = await serveDir(site);
 const origin = server.origin;
 const pages = readdirSync(site).filter((d) => d !== "assets" && existsSync(join(site, d, "index.html")));
@@ -66,5 +56,5 @@ try {
 } finally {
   await browser.close();
   server.close();
-  if (work) rmSync(work, {recursive: true, force: true});
+  bench.cleanup();
 }

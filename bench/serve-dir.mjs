@@ -26,3 +26,23 @@ export async function serveDir(dir) {
     }
   };
 }
+
+/**
+ * The site a bench measures: `given` (its --site), else the course built afresh into a temp
+ * folder. Resolves to {site, cleanup()}, or null (after saying why) when the build fails.
+ */
+export async function siteForBench(given, name) {
+  if (given) return {site: given, cleanup() {}};
+  const {mkdtempSync, rmSync} = await import("node:fs");
+  const {tmpdir} = await import("node:os");
+  const {spawnSync} = await import("node:child_process");
+  const work = mkdtempSync(join(tmpdir(), `lectern-bench-${name}-`));
+  const site = join(work, "site");
+  const built = spawnSync(process.execPath, ["build.mjs", "--out", site], {encoding: "utf8"});
+  if (built.status !== 0) {
+    console.log(`build failed: ${built.stderr}`);
+    rmSync(work, {recursive: true, force: true});
+    return null;
+  }
+  return {site, cleanup: () => rmSync(work, {recursive: true, force: true})};
+}

@@ -70,12 +70,12 @@ describe("the autoencoder lesson", () => {
       new PerformanceObserver((list) => list.getEntries().forEach((e) => (window as any).__longTasks.push(e.duration))).observe({type: "longtask"});
     });
     await page.click('[data-cell="ae-trainer"] .lt-play');
-    // The 0.025 target is measured and logged, not asserted (the machine is shared): wait for it,
-    // or for 60 s of training, whichever comes first.
-    await page.waitForFunction(() => /reached a test MSE of 0.025 or less/.test(document.querySelector("article")!.textContent!)
-      || ((document.querySelector('[data-cell="ae-trainer"] .lectern-trainer') as any).value?.elapsed ?? 0) > 60_000, null, {timeout: 200_000, polling: 500});
+    // The 0.025 target is asserted by training steps, not seconds (about 900 steps here; the
+    // seconds it took are logged for the closing note, and the bench's business).
+    await page.waitForFunction(() => /reached a test MSE of 0.025 or less/.test(document.querySelector("article")!.textContent!), null, {timeout: 240_000, polling: 500});
     const value = (await trainerValue())!;
     const reached = /after ([\d.]+) s of training \(step (\d+)\)/.exec(await article());
+    expect(reached).not.toBeNull();
     const longest = await page.evaluate(() => Math.max(0, ...(window as any).__longTasks));
     console.log(`autoencoder 784-64-16-64-784, adam, sigmoid + BCE (${value.backend}): ${reached ? `test MSE ≤ 0.025 after ${reached[1]} s (step ${reached[2]})` : "test MSE not yet ≤ 0.025"}; ${(value.elapsed / 1000).toFixed(1)} s, step ${value.step}; ${await text("ae-errors")}; longest main-thread task ${longest.toFixed(0)} ms`);
     const [modelMse, meanMse] = [...(await text("ae-errors")).matchAll(/(\d\.\d{4})/g)].map((m) => Number(m[1]));
