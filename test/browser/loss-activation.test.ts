@@ -92,6 +92,22 @@ describe("the loss-activation lesson", () => {
     expect(await shown("pairVerdict")).toMatch(/The cheatsheet's pair\.\s*After 40 epochs: Held-out accuracy (8\d|9\d)\.\d %/);
   });
 
+  test("MAE beats MSE on outliers and MSLE beats MSE in ratio over three decades, trained on the page", async () => {
+    const ratios = async () => {
+      await until<(Curve | null)[]>("robustCurves", (cs) => cs.length === 2 && cs.every((c) => finished(c ?? undefined)));
+      await page.waitForFunction(() => /Both runs finished/.test(document.querySelector('[data-cell="robustView"]')!.textContent!));
+      return page.$$eval('[data-cell="robustView"] tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll("td")].map((td) => Number(td.textContent))));
+    };
+    const [mse, mae] = await ratios();
+    expect(mae![0]!).toBeLessThan(mse![0]! / 5); // RMSE on clean held-out points
+    expect(await shown("robustView")).toMatch(/MAE/);
+    await clickRadio("robustCase", "three decades");
+    await page.waitForFunction(() => /MSLE/.test(document.querySelector('[data-cell="robustView"]')!.textContent!));
+    const [mse2, msle] = await ratios();
+    expect(msle![2]!).toBeLessThan(mse2![2]! / 1.5); // error in ratio
+    expect(mse2![0]!).toBeLessThan(msle![0]!); // error in units
+  });
+
   test("validation: the loss on held-out points turns up; dropout puts validation below training", async () => {
     await until<Curve>("validationCurve", finished);
     expect(await shown("validationView")).toMatch(/60 training points: validation loss is lowest at epoch \d+/);
