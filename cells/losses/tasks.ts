@@ -134,7 +134,7 @@ export function pairNote(task: Task, activation: LastActivation, loss: Cheatshee
     return "The slide's pairing. It trains, because tfjs (like Keras) divides the outputs by their sum before the log; but the network's own outputs are not probabilities (they need not add up to 1). Softmax is the right partner.";
   }
   if ((loss === "categoricalCrossentropy") && activation === "linear") {
-    return "A linear layer can output negative numbers; cross-entropy clips them to 1e-7 before the log, so those outputs get no gradient. Use softmax.";
+    return "A linear layer can output negative numbers; cross-entropy first divides the outputs by their sum (which may itself be negative or near 0, flipping or blowing up the ratios) and then clips them to [1e-7, 1 − 1e-7] before the log, so clipped outputs get no gradient. Use softmax.";
   }
   if (task === "regression" && activation === "sigmoid") {
     return "A sigmoid can only output values between 0 and 1, and these targets go up to 1.8: the error stops falling when the outputs pin at 1.";

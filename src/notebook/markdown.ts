@@ -176,6 +176,12 @@ export function parseMarkdown(body: string): ParsedMarkdown {
       headings.push({level: Number(token.tag.slice(1)), id, text});
       const raw = env.sourceLines[token.map![0]] ?? "";
       anchors.push({id, kind: "heading", line: token.map![0] + 1, column: raw.length - raw.trimStart().length + 1});
+      // A `---` right under a line of text underlines it into a heading (a "setext" heading):
+      // almost always a step break that lost its blank line, and the paragraph becomes a title.
+      if (token.markup === "-") {
+        const underline = token.map![1];
+        env.problems.push({line: underline, column: 1, severity: "warning", message: `this \`---\` turns the text above it into a heading, not a step break: put a blank line before it (or write the heading with \`## \` if a heading was meant)`});
+      }
     } else if (token.type === "fence") {
       const {lang, attributes, bad} = parseFenceInfo(token.info);
       if (lang !== "js") continue;

@@ -8,19 +8,13 @@ import {
 import {boundarySegment, contourSegments, planeGrid} from "../../cells/perceptron/plots.js";
 import {fitToSliders, trainLive, type LiveOptions} from "../../cells/perceptron/live.js";
 import {modelOf} from "../../cells/perceptron/harness.js";
-import {handshake, TrainerHost} from "../../cells/train/client.js";
-import type {FromTrainer, ToTrainer} from "../../cells/train/protocol.js";
-import {serveTrainer} from "../../cells/train/trainer-core.js";
-import {connectedPair} from "../../cells/train/transport.js";
+import type {TrainerHost} from "../../cells/train/client.js";
+import {cpuHost} from "./cpu-host.js";
 
 /** The live-model harness in this process, on the cpu backend: what the page's main thread runs. */
 let host: TrainerHost;
 beforeAll(async () => {
-  await tf.setBackend("cpu");
-  const [page, trainer] = connectedPair<ToTrainer, FromTrainer>();
-  serveTrainer(trainer);
-  host = new TrainerHost(async () => ({transport: page, backend: await handshake(page, "cpu")}));
-  await host.backend;
+  host = await cpuHost();
 });
 
 /** The lesson's training (trainLive, through the harness) unpaced: every epoch's state, epoch 0 first. */

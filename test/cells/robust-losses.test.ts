@@ -1,21 +1,15 @@
 // Lesson 3's "when MAE or MSLE wins" section, on the tfjs cpu backend through the harness: each
 // loss wins the error it is made for, on data made to tell them apart, from the lesson's seeds.
 import {beforeAll, describe, expect, test} from "vitest";
-import {tf} from "../../cells/tf/tfjs.js";
-import {handshake, TrainerHost} from "../../cells/train/client.js";
-import type {FromTrainer, ToTrainer} from "../../cells/train/protocol.js";
-import {serveTrainer} from "../../cells/train/trainer-core.js";
-import {connectedPair} from "../../cells/train/transport.js";
+import type {TrainerHost} from "../../cells/train/client.js";
+import {cpuHost} from "./cpu-host.js";
 import {finalCurve} from "../../cells/losses/curves.js";
 import {OUTLIER_OFFSET, OUTLIER_SHARE, robustData, robustRun, robustScore, type RobustCase} from "../../cells/losses/robust.js";
 import type {CheatsheetLoss} from "../../cells/losses.js";
 
 let host: TrainerHost;
 beforeAll(async () => {
-  await tf.setBackend("cpu");
-  const [page, trainer] = connectedPair<ToTrainer, FromTrainer>();
-  serveTrainer(trainer);
-  host = new TrainerHost(async () => ({transport: page, backend: await handshake(page, "cpu")}));
+  host = await cpuHost();
 });
 
 async function scored(which: RobustCase, loss: CheatsheetLoss, seed = 1) {

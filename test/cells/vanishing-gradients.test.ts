@@ -53,6 +53,13 @@ describe("gradients through time", () => {
     expect(orders).toBeCloseTo(ordersOfMagnitude(jacobianNorms(w, "tanh")), 1);
   });
 
+  test("tanh, T = 50: above 1 is not enough to explode — ρ = 1.5 still vanishes (about 3 orders), ρ = 2.2 grows (the lesson says so)", () => {
+    const at = (rho: number) => ordersOfMagnitude(jacobianNorms(rnnWeights({rho}), "tanh"));
+    expect(at(1.5)).toBeLessThan(-2);
+    expect(at(1.5)).toBeGreaterThan(-4);
+    expect(at(2.2)).toBeGreaterThan(0);
+  });
+
   test("no tensor is left behind", () => {
     const before = tf.memory().numTensors;
     tfjsNorms(rnnWeights({rho: 1}), "relu");

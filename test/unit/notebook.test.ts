@@ -160,6 +160,12 @@ describe("errors name notebooks/<file>.md:<line>:<col>, counted in the .md file"
   it("a broken ${…}: at the token inside the line", () => {
     expect(at("error-inline")).toEqual(["test/unit/fixtures/error-inline.md:12:13 error: Unexpected token"]);
   });
+  it("a `---` under a line of text (a heading, not a step break) is a warning at the `---`; `===` headings are left alone", () => {
+    const nb = compile("warning-setext");
+    expect(nb.diagnostics.map(formatDiagnostic)).toEqual([
+      "test/unit/fixtures/warning-setext.md:9:1 warning: this `---` turns the text above it into a heading, not a step break: put a blank line before it (or write the heading with `## ` if a heading was meant)"
+    ]);
+  });
   it("an unterminated fence says so", () => {
     expect(at("error-unterminated-fence")).toEqual(["test/unit/fixtures/error-unterminated-fence.md:10:1 error: unterminated code fence: close it with a line of ```"]);
   });
