@@ -11,13 +11,14 @@ export interface Target {
   sigma: number;
 }
 
-/** The ring: 8 Gaussians, centres evenly spaced on a circle of radius 2, σ = 0.05. */
-export function ring(count = 8, radius = 2, sigma = 0.05): Target {
+/** The ring: 8 Gaussians, centres evenly spaced on a circle of radius 2, σ = 0.1 (neighbouring
+ *  centres 1.53 apart, over 15σ: the modes never touch). */
+export function ring(count = 8, radius = 2, sigma = 0.1): Target {
   return {name: "ring", sigma, centres: Array.from({length: count}, (_, k) => [radius * Math.cos((2 * Math.PI * k) / count), radius * Math.sin((2 * Math.PI * k) / count)] as [number, number])};
 }
 
-/** A 3 × 3 grid of Gaussians, spacing 1.5 (σ = 0.05). */
-export function grid(sigma = 0.05): Target {
+/** A 3 × 3 grid of Gaussians, spacing 1.5 (σ = 0.1). */
+export function grid(sigma = 0.1): Target {
   const centres: [number, number][] = [];
   for (const x of [-1.5, 0, 1.5]) for (const y of [-1.5, 0, 1.5]) centres.push([x, y]);
   return {name: "grid", sigma, centres};

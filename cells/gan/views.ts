@@ -33,39 +33,117 @@ export interface PlaneOptions {
   extent: number;
 }
 
-/** D(x) over the plane (green: "real", purple: "fake"), real points (dark) and G's points (orange). */
-export function planePlot({extras, target, real, step, width, gridSize, extent}: PlaneOptions): HTMLElement {
+// ColorBrewer's PRGn (purple → white → green), eleven stops, for D(x) from 0 to 1.
+const PRGN = ["#40004b", "#762a83", "#9970ab", "#c2a5cf", "#e7d4e8", "#f7f7f7", "#d9f0d3", "#a6dba0", "#5aae61", "#1b7837", "#00441b"].map((hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)));
+
+function prgn(v: number): number[] {
+  const t = Math.min(1, Math.max(0, v)) * (PRGN.length - 1);
+  const i = Math.min(PRGN.length - 2, Math.floor(t)), f = t - i;
+  return PRGN[i]!.map((c, k) => c + f * (PRGN[i + 1]![k]! - c));
+}
+
+export interface LivePanel {
+  element: HTMLElement;
+  /** Redraws in place from a snapshot (undefined: before training); returns what it showed. */
+  update(snapshot: {step: number; extras?: StepExtras} | undefined): string;
+}
+
+/** D(x) over the plane (green: "real", purple: "fake"), real points (dark) and G's points (orange).
+ *  Made once; each snapshot redraws a canvas laid over Plot's axes, in place. Re-creating the
+ *  figure (1,400 SVG circles, a few times a second) kept the page's main thread busy for seconds. */
+export function planePanel({target, real, width, gridSize, extent}: Omit<PlaneOptions, "extras" | "step">): LivePanel {
   const size = Math.max(280, Math.min(width, 520));
-  const marks: Plot.Markish[] = [];
-  const dGrid = extras?.dGrid as Float32Array | undefined;
-  if (dGrid) marks.push(Plot.raster(dGrid, {width: gridSize, height: gridSize, x1: -extent, x2: extent, y1: extent, y2: -extent, fill: (d: number) => d}));
-  const rows = (flat: Float32Array, limit: number) => Array.from({length: Math.min(limit, flat.length / 2)}, (_, i) => [flat[2 * i]!, flat[2 * i + 1]!] as [number, number]);
-  marks.push(Plot.dot(rows(real, 400), {x: "0", y: "1", r: 2, fill: REAL, stroke: "white", strokeWidth: 0.5}));
-  const samples = extras?.samples as Float32Array | undefined;
-  if (samples) marks.push(Plot.dot(rows(samples, 1000), {x: "0", y: "1", r: 2, fill: FAKE, stroke: "#431407", strokeWidth: 0.4}));
-  const plot = Plot.plot({
-    width: size, height: size, marginLeft: 44, marginBottom: 40,
+  const m = {left: 44, right: 16, top: 16, bottom: 40};
+  const axes = Plot.plot({
+    width: size, height: size, marginLeft: m.left, marginRight: m.right, marginTop: m.top, marginBottom: m.bottom,
     style: STYLE,
     x: {domain: [-extent, extent], label: "x₁"},
     y: {domain: [-extent, extent], label: "x₂"},
-    color: {type: "linear", scheme: "PRGn", domain: [0, 1], legend: true, label: "D(x), the discriminator's P(real)"},
-    marks
-  });
-  const c = samples ? coverage(samples, target) : undefined;
-  const dist = samples ? meanDistanceToModes(samples, target) : undefined;
-  const state = c
-    ? `At step ${step}: ${c.covered} of ${target.centres.length} modes covered, ${(100 * c.quality).toFixed(0)} % of generated points within 3σ of a centre, mean distance to the nearest centre ${dist!.toFixed(3)}.`
-    : "Before training: only the real points are shown.";
-  return figure(
-    plot as Element,
-    `The plane from −${extent} to ${extent}: real points (dark), generated points (orange) and the discriminator's D(x) as colour. ${state}`,
-    `Dark dots: 400 real points. Orange: G(z) for 1,000 fixed noise vectors z. Colour: D(x), green where D says "real", purple where it says "fake", white at ½. ${state}`
-  );
+    marks: [Plot.frame({stroke: "currentColor", strokeOpacity: 0.5})]
+  }) as unknown as SVGSVGElement;
+  axes.style.cssText = "display: block; width: 100%; height: auto;";
+  axes.setAttribute("aria-hidden", "true");
+  const inner = {w: size - m.left - m.right, h: size - m.top - m.bottom};
+  const scale = Math.min(2, globalThis.devicePixelRatio || 1);
+  const canvas = document.createElement("canvas");
+  canvas.width = Math.round(inner.w * scale);
+  canvas.height = Math.round(inner.h * scale);
+  canvas.style.cssText = `position: absolute; left: ${(100 * m.left) / size}%; top: ${(100 * m.top) / size}%; width: ${(100 * inner.w) / size}%; height: ${(100 * inner.h) / size}%;`;
+  const frame = document.createElement("div");
+  frame.style.cssText = `position: relative; width: ${size}px; max-width: 100%; contain: layout paint;`;
+  frame.setAttribute("role", "img");
+  frame.append(axes, canvas);
+  const legend = Plot.legend({color: {type: "linear", scheme: "PRGn", domain: [0, 1], label: "D(x), the discriminator's P(real)"}, style: STYLE}) as unknown as Element;
+  const caption = document.createElement("figcaption");
+  caption.style.cssText = "font-size: 0.85rem; margin-top: 0.25rem;";
+  const element = document.createElement("figure");
+  element.style.margin = "0";
+  element.append(legend, frame, caption);
+  const context = canvas.getContext("2d");
+  const cells = document.createElement("canvas");
+  cells.width = cells.height = gridSize;
+  const cellsContext = cells.getContext("2d");
+
+  const draw = (dGrid?: Float32Array, samples?: Float32Array) => {
+    if (!context) return;
+    context.clearRect(0, 0, canvas.width, canvas.height);
+    if (dGrid && cellsContext) {
+      const image = cellsContext.createImageData(gridSize, gridSize);
+      for (let i = 0; i < gridSize * gridSize; i++) {
+        const [r, g, b] = prgn(dGrid[i]!);
+        image.data.set([r!, g!, b!, 255], 4 * i);
+      }
+      cellsContext.putImageData(image, 0, 0);
+      context.imageSmoothingEnabled = true;
+      context.drawImage(cells, 0, 0, canvas.width, canvas.height);
+    }
+    const px = (x: number) => ((x + extent) / (2 * extent)) * canvas.width;
+    const py = (y: number) => ((extent - y) / (2 * extent)) * canvas.height;
+    const dots = (flat: Float32Array, limit: number, fill: string, stroke: string) => {
+      context.fillStyle = fill;
+      context.strokeStyle = stroke;
+      context.lineWidth = 0.6 * scale;
+      const r = 2.2 * scale;
+      for (let i = 0; i < Math.min(limit, flat.length / 2); i++) {
+        context.beginPath();
+        context.arc(px(flat[2 * i]!), py(flat[2 * i + 1]!), r, 0, 2 * Math.PI);
+        context.fill();
+        context.stroke();
+      }
+    };
+    dots(real, 400, REAL, "white");
+    if (samples) dots(samples, 1000, FAKE, "#431407");
+  };
+
+  const update = (snapshot: {step: number; extras?: StepExtras} | undefined) => {
+    const samples = snapshot?.extras?.samples as Float32Array | undefined;
+    draw(snapshot?.extras?.dGrid as Float32Array | undefined, samples);
+    const c = samples ? coverage(samples, target) : undefined;
+    const state = c
+      ? `At step ${snapshot!.step}: ${c.covered} of ${target.centres.length} modes covered, ${(100 * c.quality).toFixed(0)} % of generated points within 3σ of a centre, mean distance to the nearest centre ${meanDistanceToModes(samples!, target).toFixed(3)}. Points per mode: ${c.perMode.join(", ")}.`
+      : "Before training: only the real points are shown.";
+    frame.setAttribute("aria-label", `The plane from −${extent} to ${extent}: real points (dark), generated points (orange) and the discriminator's D(x) as colour. ${state}`);
+    caption.textContent = `Dark dots: 400 real points. Orange: G(z) for 1,000 fixed noise vectors z. Colour: D(x), green where D says "real", purple where it says "fake", white at ½. ${state}`;
+    return state;
+  };
+  update(undefined);
+  return {element, update};
+}
+
+/** A box whose content is redrawn in place, with its layout kept inside it. */
+export function livePanel(draw: (snapshot: unknown) => Element): LivePanel {
+  const element = document.createElement("div");
+  element.style.cssText = "contain: layout paint;";
+  return {element, update(snapshot) {
+    const content = draw(snapshot);
+    element.replaceChildren(content);
+    return content.textContent ?? "";
+  }};
 }
 
 /** The 1-D game at the best discriminator: p_data, p_g and D*(x), with V(D*, G). */
 export function gamePlot(game: Game, width: number): HTMLElement {
-  const rows = game.xs.map((x, i) => ({x, pData: game.pData[i]!, pG: game.pG[i]!, dStar: game.dStar[i]!})).filter((_, i) => i % 4 === 0);
+  const rows = game.xs.map((x, i) => ({x, pData: game.pData[i]!, pG: game.pG[i]!, dStar: game.dStar[i]!})).filter((r, i) => i % 4 === 0 && Math.abs(r.x) <= 4);
   const top = Math.max(...game.pData, ...game.pG);
   const plot = Plot.plot({
     width: Math.max(280, Math.min(width, 640)), height: 260, marginLeft: 48,
