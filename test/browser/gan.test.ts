@@ -25,12 +25,13 @@ interface RunState {
   discriminator: number;
   minimax: number;
   frozen: number;
+  paused: boolean;
 }
 const runState = () =>
   page.evaluate(async () => {
     const s = await (globalThis as any).__lectern.main.value("ganRun");
     if (!s) return null;
-    return {run: s.run, step: s.step, elapsed: s.elapsed, stepsPerSec: s.stepsPerSec, discriminator: s.losses?.discriminator, minimax: s.extras?.minimax, frozen: s.extras?.frozen};
+    return {run: s.run, step: s.step, elapsed: s.elapsed, stepsPerSec: s.stepsPerSec, discriminator: s.losses?.discriminator, minimax: s.extras?.minimax, frozen: s.extras?.frozen, paused: s.paused};
   }) as Promise<RunState | null>;
 const label = (id: string) => page.$eval(`[data-cell="${id}"]`, (e) => [...e.querySelectorAll("[aria-label]")].map((n) => n.getAttribute("aria-label")).join(" | ") + " | " + e.textContent);
 const tensorCount = () => page.evaluate(async () => (await (globalThis as any).__lectern.main.value("tensorCount"))()) as Promise<{worker: number}>;
@@ -97,7 +98,10 @@ describe("the gan lesson", () => {
     // The switch reaches the running model: the same run (no reset) reports minimax from then on.
     const runBefore = state!.run, stepBefore = state!.step;
     await page.click('[data-cell="generatorLossChoice"] input[value="1"]');
-    await page.waitForFunction(async () => (await (globalThis as any).__lectern.main.value("ganRun"))?.extras?.minimax === 1, null, {timeout: 20_000});
+    await page.waitForFunction(async (s) => {
+      const now = await (globalThis as any).__lectern.main.value("ganRun");
+      return now?.extras?.minimax === 1 && now.step > s + 10;
+    }, stepBefore, {timeout: 30_000});
     state = await runState();
     expect(state!.run).toBe(runBefore);
     expect(state!.step).toBeGreaterThan(stepBefore);
