@@ -21,6 +21,11 @@ export interface GanConfig {
   /** Adam's β₁ (0.5, as in most GAN code since Radford et al. 2016). */
   beta1?: number;
   generatorLoss?: GeneratorLoss;
+  /** The generator's optimizer: Adam rescales each step by the gradient's running size, which
+   *  hides a vanishing gradient; plain SGD steps in proportion to it, which shows it. */
+  generatorOptimizer?: "adam" | "sgd";
+  /** SGD's learning rate for the generator. */
+  learningRateSgd?: number;
   /** Only D learns (G's weights stay put): what D converges to then is D*. */
   freezeGenerator?: boolean;
   /** Generated points in each snapshot (the same z every time). */
@@ -30,10 +35,10 @@ export interface GanConfig {
   extent?: number;
 }
 
-export const GAN_DEFAULTS: Required<GanConfig> = {noise: 2, hidden: 64, learningRateD: 1e-3, learningRateG: 1e-3, beta1: 0.5, generatorLoss: "non-saturating", freezeGenerator: false, samples: 1000, gridSize: 40, extent: 3};
+export const GAN_DEFAULTS: Required<GanConfig> = {noise: 2, hidden: 64, learningRateD: 1e-3, learningRateG: 1e-3, beta1: 0.5, generatorLoss: "non-saturating", generatorOptimizer: "adam", learningRateSgd: 0.05, freezeGenerator: false, samples: 1000, gridSize: 40, extent: 3};
 
 /** The settings a page may change while a run goes on. */
-export type GanLiveSettings = Pick<GanConfig, "generatorLoss" | "freezeGenerator">;
+export type GanLiveSettings = Pick<GanConfig, "generatorLoss" | "freezeGenerator" | "generatorOptimizer">;
 
 export interface Mlp {
   w1: TF.Variable; b1: TF.Variable;
@@ -126,6 +131,7 @@ export function makeGan(tf: Tf, config: GanConfig, seed: number, dimensions = 2)
   // Two players, two optimizers: each Adam keeps its own moments for its own network.
   const optD = tf.train.adam(s.learningRateD, s.beta1, 0.999, 1e-7);
   const optG = tf.train.adam(s.learningRateG, s.beta1, 0.999, 1e-7);
+  const sgdG = tf.train.sgd(s.learningRateSgd);
   const noise = (n: number, salt: number) => tf.randomNormal([n, s.noise], 0, 1, "float32", (seed * 1_000_003 + salt) % 2_147_483_647) as TF.Tensor2D;
 
   const run: GanRun = {
@@ -145,7 +151,7 @@ export function makeGan(tf: Tf, config: GanConfig, seed: number, dimensions = 2)
         return generatorLoss(tf, fakeLogits, kind);
       }, gVars);
       const gradNorm = globalNorm(tf, Object.values(gStep.grads));
-      if (!s.freezeGenerator) optG.applyGradients(gStep.grads as unknown as Record<string, TF.Variable>);
+      if (!s.freezeGenerator) (s.generatorOptimizer === "sgd" ? sgdG : optG).applyGradients(gStep.grads as unknown as Record<string, TF.Variable>);
       const dFake = tf.mean(tf.sigmoid(fakeLogits)) as TF.Scalar;
       fakeLogits.dispose();
       return {
@@ -163,10 +169,12 @@ export function makeGan(tf: Tf, config: GanConfig, seed: number, dimensions = 2)
     configure(patch) {
       if (patch.generatorLoss === "minimax" || patch.generatorLoss === "non-saturating") s.generatorLoss = patch.generatorLoss;
       if (typeof patch.freezeGenerator === "boolean") s.freezeGenerator = patch.freezeGenerator;
+      if (patch.generatorOptimizer === "adam" || patch.generatorOptimizer === "sgd") s.generatorOptimizer = patch.generatorOptimizer;
     },
     dispose() {
       optD.dispose();
       optG.dispose();
+      sgdG.dispose();
       tf.dispose([...gVars, ...dVars]);
     }
   };
@@ -190,7 +198,8 @@ export const ganStep: LessonStep<GanConfig> = {
           samples: (gan.generate(sampleZ).dataSync() as Float32Array).slice(),
           dGrid: (gan.discriminate(grid).dataSync() as Float32Array).slice(),
           minimax: s.generatorLoss === "minimax" ? 1 : 0,
-          frozen: s.freezeGenerator ? 1 : 0
+          frozen: s.freezeGenerator ? 1 : 0,
+          sgd: s.generatorOptimizer === "sgd" ? 1 : 0
         };
       },
       configure: (patch) => gan.configure(patch as GanLiveSettings),

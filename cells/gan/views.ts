@@ -73,7 +73,7 @@ export function planePanel({target, real, width, gridSize, extent}: Omit<PlaneOp
   frame.style.cssText = `position: relative; width: ${size}px; max-width: 100%; contain: layout paint;`;
   frame.setAttribute("role", "img");
   frame.append(axes, canvas);
-  const legend = Plot.legend({color: {type: "linear", scheme: "PRGn", domain: [0, 1], label: "D(x), the discriminator's P(real)"}, style: STYLE}) as unknown as Element;
+  const legend = Plot.legend({color: {type: "linear", scheme: "PRGn", domain: [0, 1], label: "D(x), the discriminator's P(real)"}, marginLeft: 12, width: 280, style: STYLE}) as unknown as Element;
   const caption = document.createElement("figcaption");
   caption.style.cssText = "font-size: 0.85rem; margin-top: 0.25rem;";
   const element = document.createElement("figure");
@@ -177,7 +177,7 @@ export function lossCurvesPlot(width: number, current?: number): HTMLElement {
     style: STYLE,
     x: {label: "D(G(z)): how real D finds a fake", domain: [0, 1]},
     y: {label: "generator loss (nats)", domain: [-5.5, 5.5], grid: true},
-    color: {legend: true, domain: ["minimax: log(1 − D(G(z)))", "non-saturating: −log D(G(z))"], range: ["#7c3aed", FAKE]},
+    color: {legend: true, domain: ["minimax: log(1 − D(G(z)))", "non-saturating: −log D(G(z))"], range: ["#8b5cf6", FAKE]},
     marks
   });
   const now = current !== undefined && Number.isFinite(current) ? ` The dashed line marks the run's latest mean D(G(z)) = ${current.toFixed(3)}.` : "";
@@ -210,7 +210,7 @@ export function dynamicsPlots(h: Dynamics, width: number, switches: {step: numbe
     style: STYLE,
     x: {label: "training step", grid: true},
     y: {label: "‖∇ generator loss‖", type: "log", grid: true, tickFormat: "~g"},
-    marks: [Plot.lineY(grads, {x: "step", y: "loss", stroke: "#7c3aed"}), rules, labels]
+    marks: [Plot.lineY(grads, {x: "step", y: "loss", stroke: "#8b5cf6"}), rules, labels]
   });
   const last = (s?: LossPoint[]) => s?.at(-1)?.loss;
   const text = h.dReal?.length ? `Latest: mean D(x) = ${last(h.dReal)!.toFixed(3)}, mean D(G(z)) = ${last(h.dFake)!.toFixed(3)}, generator gradient norm ${last(h.gradG)!.toExponential(2)}.` : "No training yet.";
