@@ -42,6 +42,19 @@ const planeNumbers = async () => {
   return m ? {step: Number(m[1]), covered: Number(m[2]), modes: Number(m[3]), quality: Number(m[4]) / 100, distance: Number(m[5])} : null;
 };
 
+/** Polls the page until `check` holds (page.waitForFunction treats an async predicate's promise as true at once). */
+async function until(check: () => Promise<boolean>, timeout: number, what: string): Promise<void> {
+  const end = Date.now() + timeout;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await page.waitForTimeout(200);
+  }
+}
+const snap = () => page.evaluate(async () => {
+  const s = await (globalThis as any).__lectern.main.value("ganRun");
+  return s ? {step: s.step as number, minimax: s.extras?.minimax as number, frozen: s.extras?.frozen as number, samples: Array.from((s.extras?.samples ?? []).slice(0, 20)) as number[]} : undefined;
+});
+
 describe("the gan lesson", () => {
   test("loads clean and trains nothing before Play", async () => {
     expect(await pageProblems(watch)).toEqual([]);
@@ -73,13 +86,13 @@ describe("the gan lesson", () => {
     });
     const before = (await tensorCount()).worker;
     await page.click('[data-cell="ganRun"] button[aria-label="Play"]');
-    await page.waitForFunction(async () => ((await (globalThis as any).__lectern.main.value("ganRun"))?.step ?? 0) > 0, null, {timeout: 60_000});
+    await until(async () => ((await snap())?.step ?? 0) > 0, 60_000, "a first step");
     await page.waitForFunction(() => /At step \d+:/.test(document.querySelector('[data-cell="plane"]')?.textContent ?? ""), null, {timeout: 30_000});
     const first = (await planeNumbers())!;
     // Until the target: all 8 modes and ≥ 90 % within 3σ (or a generous deadline; the seconds are logged).
     let now = first, state = await runState(), coveredAt: {step: number; elapsed: number} | undefined, bestQuality = 0;
-    const until = Date.now() + 240_000;
-    while (Date.now() < until) {
+    const deadline = Date.now() + 240_000;
+    while (Date.now() < deadline) {
       await page.waitForTimeout(500);
       now = (await planeNumbers()) ?? now;
       state = await runState();
@@ -98,20 +111,23 @@ describe("the gan lesson", () => {
     // The switch reaches the running model: the same run (no reset) reports minimax from then on.
     const runBefore = state!.run, stepBefore = state!.step;
     await page.click('[data-cell="generatorLossChoice"] input[value="1"]');
-    await page.waitForFunction(async (s) => {
-      const now = await (globalThis as any).__lectern.main.value("ganRun");
-      return now?.extras?.minimax === 1 && now.step > s + 10;
-    }, stepBefore, {timeout: 30_000});
+    await until(async () => {
+      const now = await snap();
+      return now?.minimax === 1 && now.step > stepBefore + 10;
+    }, 30_000, "the minimax loss in the running model");
     state = await runState();
     expect(state!.run).toBe(runBefore);
     expect(state!.step).toBeGreaterThan(stepBefore);
     // Freezing G: D keeps learning, G's points stop moving.
     await page.click('[data-cell="freezeChoice"] input[type=checkbox]');
-    await page.waitForFunction(async () => (await (globalThis as any).__lectern.main.value("ganRun"))?.extras?.frozen === 1, null, {timeout: 20_000});
-    const frozenSamples = await page.evaluate(async () => Array.from(((await (globalThis as any).__lectern.main.value("ganRun")).extras.samples as Float32Array).slice(0, 20)));
-    const frozenStep = (await runState())!.step;
-    await page.waitForFunction(async (s) => ((await (globalThis as any).__lectern.main.value("ganRun"))?.step ?? 0) > s + 20, frozenStep, {timeout: 30_000});
-    const later = await page.evaluate(async () => Array.from(((await (globalThis as any).__lectern.main.value("ganRun")).extras.samples as Float32Array).slice(0, 20)));
+    await until(async () => (await snap())?.frozen === 1, 20_000, "the frozen generator");
+    // The first frozen snapshot may still hold the last unfrozen step's points: start from the next one.
+    const frozenStep = (await snap())!.step;
+    await until(async () => ((await snap())?.step ?? 0) > frozenStep, 20_000, "a frozen step");
+    const frozen = (await snap())!;
+    await until(async () => ((await snap())?.step ?? 0) > frozen.step + 20, 30_000, "more frozen steps");
+    const frozenSamples = frozen.samples;
+    const later = (await snap())!.samples;
     expect(later).toEqual(frozenSamples);
     expect(await label("dynamics")).toMatch(/generator gradient norm/);
     const longest = Math.max(0, ...((await page.evaluate(() => (globalThis as any).__longTasks)) as number[]));
@@ -122,12 +138,12 @@ describe("the gan lesson", () => {
     // Repeated runs free their tensors: reset, run again, reset.
     await page.click('[data-cell="ganRun"] button[aria-label="Pause"]');
     await page.click('[data-cell="ganRun"] button[aria-label="Reset to the initial weights"]');
-    await page.waitForFunction(async () => (await (globalThis as any).__lectern.main.value("ganRun")) === undefined, null, {timeout: 20_000});
+    await until(async () => (await snap()) === undefined, 20_000, "the reset");
     await page.click('[data-cell="ganRun"] button[aria-label="Play"]');
-    await page.waitForFunction(async () => ((await (globalThis as any).__lectern.main.value("ganRun"))?.step ?? 0) > 50, null, {timeout: 60_000});
+    await until(async () => ((await snap())?.step ?? 0) > 50, 60_000, "50 steps of the second run");
     await page.click('[data-cell="ganRun"] button[aria-label="Pause"]');
     await page.click('[data-cell="ganRun"] button[aria-label="Reset to the initial weights"]');
-    await page.waitForFunction(async () => (await (globalThis as any).__lectern.main.value("ganRun")) === undefined, null, {timeout: 20_000});
+    await until(async () => (await snap()) === undefined, 20_000, "the reset");
     await page.waitForTimeout(500);
     expect((await tensorCount()).worker).toBe(before);
     expect(await pageProblems(watch)).toEqual([]);
