@@ -76,6 +76,9 @@ export interface TrainingRun extends AsyncGenerator<TrainingSnapshot, void, unde
   step(): void;
   /** Steps per second at most (null: as fast as it goes). */
   speed(stepsPerSecond: number | null): void;
+  /** Live settings for a lesson-defined step (its StepRun.configure), applied between two steps
+   *  without restarting; they stay in force after a reset(). */
+  configure(patch: Record<string, unknown>): void;
   stop(): void;
   /** Starts over from fresh weights: same seed unless given, same data and settings. */
   reset(options?: {seed?: number}): void;
@@ -126,6 +129,8 @@ class Run implements TrainingRun {
   private currentInfo: RunInfo | undefined;
   /** A saved run to continue; used by the first start only (reset() starts afresh). */
   private resumeFrom: SavedProgress | undefined;
+  /** Live settings given so far: a reset() starts with them. */
+  private patch: Record<string, unknown> = {};
   private weightRequests = new Map<number, (message: Extract<FromTrainer, {type: "weights"}>) => void>();
   private nextRequest = 1;
 
@@ -179,7 +184,9 @@ class Run implements TrainingRun {
       this.valHistory = resume.valHistory.slice();
     }
     const fit = {...this.fit, startPaused: this.paused, ...(seed !== undefined ? {seed} : {}), ...(resume ? {initialWeights: resume.weights, initialStep: resume.step} : {})};
-    this.post((model) => ({type: "start", run: id, model, data: this.options.data, fit}));
+    const patch = this.patch;
+    const withPatch = (model: ModelData | StepModel) => (model.kind === "step" && Object.keys(patch).length > 0 ? {...model, config: {...(model.config as object), ...patch}} : model);
+    this.post((model) => ({type: "start", run: id, model: withPatch(model), data: this.options.data, fit}));
   }
 
   private receive(message: FromTrainer, generation: number): void {
@@ -290,6 +297,10 @@ class Run implements TrainingRun {
   speed(stepsPerSecond: number | null): void {
     this.fit.stepsPerSecond = stepsPerSecond;
     if (!this.finished) this.post({type: "speed", run: this.id, stepsPerSecond});
+  }
+  configure(patch: Record<string, unknown>): void {
+    this.patch = {...this.patch, ...patch};
+    if (!this.finished) this.post({type: "configure", run: this.id, patch});
   }
   stop(): void {
     if (this.finished) return;

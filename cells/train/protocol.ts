@@ -129,6 +129,8 @@ export type ToTrainer =
   | {type: "start"; run: number; model: ModelData | StepModel; data: DataSpec; fit: FitOptions}
   | {type: "pause" | "resume" | "step" | "stop"; run: number}
   | {type: "speed"; run: number; stepsPerSecond: number | null}
+  /** Live settings for a lesson-defined step (StepRun.configure), applied between steps. */
+  | {type: "configure"; run: number; patch: Record<string, unknown>}
   | {type: "memory"; request: number}
   /** The run's current weights, to save them (answered by a "weights" message). */
   | {type: "weights"; run: number; request: number};

@@ -58,6 +58,9 @@ export interface StepRun {
   /** Values for a snapshot (samples, a latent grid, D(x) on a grid, gate activations…); called
    *  only when a snapshot is made, never per step. */
   snapshot?(data: StepData): StepExtras;
+  /** Settings the page changes while the run goes on (a GAN's loss switch): the trainer applies
+   *  them between two steps, without restarting; what a patch may hold is the step's to decide. */
+  configure?(patch: Record<string, unknown>): void;
   /** Frees every tensor and variable init made (models, optimizers' state). */
   dispose(): void;
 }

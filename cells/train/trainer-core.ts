@@ -26,6 +26,10 @@ interface Control {
   wake: () => void;
   /** The run's weights now and its step (once the model is built). */
   readWeights?: () => {step: number; weights: WeightValues[]};
+  /** Live settings not yet given to the step (they arrived before it was built). */
+  patch: Record<string, unknown>;
+  /** Hands live settings to the run's step (once it is built). */
+  configure?: (patch: Record<string, unknown>) => void;
 }
 
 /** Answers a page's messages on `transport`; returns a function that stops every run. */
@@ -49,7 +53,7 @@ export function serveTrainer(transport: Transport<ToTrainer, FromTrainer>, defau
         );
         break;
       case "start": {
-        const run: Control = {paused: message.fit.startPaused ?? false, stopped: false, steps: 0, stepsPerSecond: message.fit.stepsPerSecond ?? null, wake: () => {}};
+        const run: Control = {paused: message.fit.startPaused ?? false, stopped: false, steps: 0, stepsPerSecond: message.fit.stepsPerSecond ?? null, wake: () => {}, patch: {}};
         runs.set(message.run, run);
         void train(message, run, ready, post, registry).finally(() => runs.delete(message.run));
         break;
@@ -69,6 +73,11 @@ export function serveTrainer(transport: Transport<ToTrainer, FromTrainer>, defau
         if (control === undefined) break;
         control.stepsPerSecond = message.stepsPerSecond;
         control.wake();
+        break;
+      case "configure":
+        if (control === undefined) break;
+        if (control.configure) control.configure(message.patch);
+        else Object.assign(control.patch, message.patch);
         break;
       case "weights": {
         const now = control?.readWeights?.();
@@ -102,6 +111,8 @@ interface Engine {
   validate(): Record<string, number> | undefined;
   /** The snapshot's extra fields (reconstructions, weights, a step's extras…). */
   extras(): Partial<Snapshot>;
+  /** Live settings for a lesson-defined step (absent for models as data). */
+  configure?(patch: Record<string, unknown>): void;
   /** The weights now, to save a run; and weights put back, to continue one (models as data). */
   readWeights?(): WeightValues[];
   setWeights?(saved: WeightValues[]): void;
@@ -149,6 +160,11 @@ async function train(
     }
     step = fit.initialStep ?? 0;
     if (engine.readWeights) control.readWeights = () => ({step, weights: engine.readWeights!()});
+    if (engine.configure) {
+      // Settings sent while the model was being built apply before the first step.
+      if (Object.keys(control.patch).length > 0) engine.configure(control.patch);
+      control.configure = (patch) => engine.configure!(patch);
+    }
 
     const batchSize = Math.max(1, Math.min(fit.batchSize ?? 32, data.count));
     const stepsPerEpoch = Math.ceil(data.count / batchSize);
@@ -371,6 +387,7 @@ async function stepEngine(lessonStep: LessonStep, config: unknown, seed: number,
       for (const [key, value] of Object.entries(values)) extras[key] = ArrayBuffer.isView(value) ? value.slice() : Array.isArray(value) ? value.slice() : value;
       return {extras};
     },
+    ...(current.configure ? {configure: (patch: Record<string, unknown>) => current.configure!(patch)} : {}),
     dispose: () => current.dispose()
   };
 }

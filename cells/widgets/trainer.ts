@@ -32,6 +32,8 @@ export interface TrainerOptions {
    *  {loss: "−ELBO", recon: "reconstruction", kl: "KL"} (default: `loss` alone, as "training"). */
   losses?: Record<string, string>;
   logScale?: boolean;
+  /** Whether the legend names validation curves (false for runs that never validate). Default true. */
+  showValidation?: boolean;
   width?: number;
   /** Names the control group for assistive technology. */
   label?: string;
@@ -208,7 +210,7 @@ export function trainer(options: TrainerOptions): TrainerElement {
     const validationHistory = (name: string) => (named ? snap?.valLossHistory[name] : snap?.valHistory) ?? [];
     const train = Object.entries(series).flatMap(([name, label]) => usable(trainHistory(name)).map((p) => ({...p, set: label})));
     const validation = Object.entries(series).flatMap(([name, label]) => usable(validationHistory(name)).map((p) => ({...p, set: validationName(label)})));
-    const domain = [...Object.values(series), ...Object.values(series).map(validationName)];
+    const domain = [...Object.values(series), ...(options.showValidation === false ? [] : Object.values(series).map(validationName))];
     const figure = Plot.plot({
       width: options.width ?? Math.max(280, Math.min(plotBox.clientWidth || 640, 800)),
       height: 220,
