@@ -87,14 +87,14 @@ describe("editing cells in the published page", () => {
 
   it("an edited generator cell stops the old one: one loop runs, from the new code", async () => {
     const {page} = await fresh();
-    await page.waitForFunction(() => Number(document.querySelector('[data-cell="ticker"] .cell-output')?.textContent) > 2);
+    await page.waitForFunction(() => Number(document.querySelector('[data-cell="tick-view"] .cell-output')?.textContent) > 2);
     // Count the generators that are still yielding: the old one must be returned, not left running.
     await typeInto(page, "ticker", "const ticks = (async function* () {\nglobalThis.__live = (globalThis.__live ?? 0) + 1;\ntry { for (let i = 1000; ; ++i) { yield i; await new Promise((r) => setTimeout(r, 50)); } }\nfinally { globalThis.__live -= 1; }\n})();");
     await page.keyboard.press("Shift+Enter");
-    await page.waitForFunction(() => Number(document.querySelector('[data-cell="ticker"] .cell-output')?.textContent) > 1002);
+    await page.waitForFunction(() => Number(document.querySelector('[data-cell="tick-view"] .cell-output')?.textContent) > 1002);
     await typeInto(page, "ticker", "const ticks = (async function* () {\nglobalThis.__live = (globalThis.__live ?? 0) + 1;\ntry { for (let i = 5000; ; ++i) { yield i; await new Promise((r) => setTimeout(r, 50)); } }\nfinally { globalThis.__live -= 1; }\n})();");
     await page.keyboard.press("Shift+Enter");
-    await page.waitForFunction(() => Number(document.querySelector('[data-cell="ticker"] .cell-output')?.textContent) > 5002);
+    await page.waitForFunction(() => Number(document.querySelector('[data-cell="tick-view"] .cell-output')?.textContent) > 5002);
     expect(await page.evaluate(() => (globalThis as any).__live)).toBe(1);
     await page.context().close();
   });

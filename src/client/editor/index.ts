@@ -89,7 +89,16 @@ export function openEditor(handle: LecternHandle, id: string, options: {focus?: 
   });
   toolbar.append(runButton, resetButton);
   if (document.querySelector('meta[name="lectern-preview"]')) {
-    toolbar.append(button("Save to notebook", `Save cell ${id} into ${handle.file}`, () => void saveBack(handle, id, original.code, editor.code(), status)));
+    toolbar.append(button("Save to notebook", `Save cell ${id} into ${handle.file}`, async () => {
+      const code = editor.code();
+      if (!(await saveBack(handle, id, original.code, code, status))) return;
+      // The notebook now holds this code: it is the instructor's version, no longer an edit.
+      original.code = code;
+      updateEdits((e) => void delete e.cells[id]);
+      badge.hidden = true;
+      root.classList.remove("cell-edited");
+      showLessonTools();
+    }));
   }
   if (!options.exercise) {
     toolbar.append(button("Close editor", `Close the editor of cell ${id}`, () => {
@@ -207,7 +216,7 @@ function showLessonTools(): void {
 }
 
 /** The preview only: write the edit into the notebook file, at that cell's lines. */
-async function saveBack(handle: LecternHandle, id: string, originalCode: string, code: string, status: HTMLElement): Promise<void> {
+async function saveBack(handle: LecternHandle, id: string, originalCode: string, code: string, status: HTMLElement): Promise<boolean> {
   try {
     const response = await fetch("/__lectern/save", {
       method: "POST",
@@ -215,7 +224,9 @@ async function saveBack(handle: LecternHandle, id: string, originalCode: string,
       body: JSON.stringify({file: handle.file, id, code, base: originalCode})
     });
     status.textContent = await response.text();
+    return response.ok;
   } catch (error) {
     status.textContent = `Could not save: ${error instanceof Error ? error.message : error}`;
+    return false;
   }
 }
