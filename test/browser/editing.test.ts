@@ -175,3 +175,64 @@ describe("exercises", () => {
     await page.context().close();
   });
 });
+
+describe("editing on the course's own lessons", () => {
+  let course: Site;
+  beforeAll(async () => {
+    course = await buildSite();
+  }, 180_000);
+  afterAll(() => course?.close());
+
+  it("an edited training cell (tfjs fit on the page) replaces the old run and leaks no tensor", async () => {
+    const watch = await openPage(browser, course.url + "loss-activation/");
+    const {page} = watch;
+    await page.waitForFunction(() => document.documentElement.dataset.lectern === "ready");
+    await page.locator('[data-cell="keras"]').scrollIntoViewIfNeeded();
+    const view = '[data-cell="kerasView"]';
+    const says = (text: string) => page.waitForFunction(([sel, text]) => {
+      const e = document.querySelector(sel)!;
+      return [...e.querySelectorAll("[aria-label]")].some((n) => n.getAttribute("aria-label")!.includes(text));
+    }, [view, text] as const, {timeout: 120_000});
+    await says("in 20 epochs");
+    const tensors = () => page.evaluate(async () => (await (globalThis as any).__lectern.main.value("tensorCount"))().then((c: {page: number}) => c.page));
+    const before = await tensors();
+    // Typed line by line (the editor indents new lines itself).
+    await typeInto(page, "keras", [
+      "const model = tf.sequential();",
+      'model.add(tf.layers.dense({units: 6, activation: "relu", inputShape: [nCols]}));',
+      "model.add(tf.layers.dense({units: 1}));",
+      'model.compile({optimizer: "adam", loss: "meanSquaredError"});',
+      "const history = await model.fit(xTrain, yTrain, {validationData: [xVal, yVal], epochs: 3, batchSize: 100, verbose: 0});",
+      "const testPredictions = model.predict(xTest);",
+      "invalidation.then(() => { model.dispose(); testPredictions.dispose(); });"
+    ].join("\n"));
+    await page.keyboard.press("Shift+Enter");
+    await says("in 3 epochs");
+    const edited = await tensors();
+    expect(edited).toBeLessThan(before); // a smaller model: the old one was disposed, not kept beside it
+    // Back to the instructor's model: the tensor count is what it was, so the edit leaked nothing.
+    await page.click('[data-cell="keras"] button:text("Reset cell")');
+    await says("in 20 epochs");
+    expect(await tensors()).toBe(before);
+    expect(watch.pageErrors).toEqual([]);
+    await page.context().close();
+  }, 300_000);
+
+  it("a lesson exercise: wrong answer, the check's words; the right one passes", async () => {
+    const watch = await openPage(browser, course.url + "perceptron/");
+    const {page} = watch;
+    await page.waitForSelector('[data-cell="and-neuron"] .cm-content', {timeout: 60_000});
+    const result = '[data-cell="and-neuron"] .exercise-result';
+    await page.locator('[data-cell="and-neuron"]').scrollIntoViewIfNeeded();
+    await page.click('[data-cell="and-neuron"] button:text("Check")');
+    await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute("data-verdict") === "fail", result);
+    expect(await page.textContent(result)).toContain("at (0, 1) z = 1, so the neuron fires; AND gives 0");
+    await page.locator('[data-cell="and-neuron"]').screenshot({path: "/tmp/editing-lesson-wrong.png"});
+    await typeInto(page, "and-neuron", "const andNeuron = {w1: 1, w2: 1, b: -1.5};");
+    await page.click('[data-cell="and-neuron"] button:text("Check")');
+    await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute("data-verdict") === "pass", result);
+    await page.locator('[data-cell="and-neuron"]').screenshot({path: "/tmp/editing-lesson-right.png"});
+    expect(watch.pageErrors).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+});
