@@ -30,8 +30,8 @@ export function cellsModule(notebook: CompiledNotebook): string {
     return [`{id: ${J(c.id)}, inputs: ${J(r.inputs)}, outputs: ${J(r.outputs)}, autodisplay: ${r.autodisplay}, inline: ${r.inline}, line: ${c.source.line}, column: ${c.source.column}${c.source.indent ? `, indent: ${c.source.indent}` : ""},\nbody: ${r.body}}`];
   });
   // What an edited cell may import: the modules this page's cells import (the same chunks, loaded
-  // only when asked for), and Plot and Inputs, which every page can load.
-  const specifiers = [...new Set(["@observablehq/plot", "@observablehq/inputs", ...notebook.cells.flatMap((c) => c.runnable?.imports ?? [])])].sort();
+  // only when asked for). Plot and Inputs are built-ins, used by name.
+  const specifiers = [...new Set(notebook.cells.flatMap((c) => c.runnable?.imports ?? []))].sort();
   const modules = specifiers.map((s) => `${J(s)}: () => import(${J(s)})`);
   const checks = notebook.exercises.flatMap((e) => (e.check ? [`${J(e.id)}: (${e.check.body}\n)`] : []));
   const broken = notebook.cells.flatMap((c) =>

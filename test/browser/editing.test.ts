@@ -81,7 +81,7 @@ describe("editing cells in the published page", () => {
     await page.waitForFunction(() => document.querySelector('[data-cell="folded"]')?.getAttribute("data-state") === "rejected");
     const error = await cellText(page, "folded");
     expect(error).toContain("cannot import `lodash`");
-    expect(error).toContain("@observablehq/plot");
+    expect(error).toContain("`Plot` and `Inputs` are built in");
     await page.context().close();
   });
 

@@ -50,7 +50,7 @@ export function runEditedCode(handle: LecternHandle, id: string, code: string): 
     indent: definition.indent ?? 0,
     others,
     resolveImport: (specifier) => specifier in handle.modules ? undefined
-      : `cannot import \`${specifier}\` here: an edited cell can import only what this page already bundles (${available.map((s) => `\`${s}\``).join(", ")})`
+      : `cannot import \`${specifier}\` here: an edited cell can import only what this page already bundles (${available.map((s) => `\`${s}\``).join(", ") || "nothing"}); \`Plot\` and \`Inputs\` are built in, use them by name`
   });
   const previous = handle.cells.get(id);
   previous?.defined.dispose();
