@@ -1,6 +1,8 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import type {Browser, Page} from "playwright-core";
-import {buildSite, launch, openPage, settle, pageProblems, cellText, type Site} from "./harness.js";
+import {readFileSync} from "node:fs";
+import {join} from "node:path";
+import {buildSite, launch, openPage, settle, pageProblems, cellText, ROOT, type Site} from "./harness.js";
 
 let site: Site;
 let browser: Browser;
@@ -174,6 +176,29 @@ describe("exercises", () => {
     expect(await page.textContent('[data-cell="broken-check"] .exercise-result')).toContain("a bug in the lesson, not in your code");
     await page.context().close();
   });
+});
+
+describe("accessibility of the editor and of exercises", () => {
+  const AXE = readFileSync(join(ROOT, "node_modules/axe-core/axe.min.js"), "utf8");
+  for (const colorScheme of ["light", "dark"] as const) {
+    it(`an open editor, an edited cell and a checked exercise with a hint and the solution shown have no axe violations (${colorScheme})`, async () => {
+      const {page} = await openPage(browser, site.url + "editing/", {colorScheme});
+      await settle(page);
+      await typeInto(page, "base", "const a = 3;");
+      await page.keyboard.press("Shift+Enter");
+      await page.click('[data-cell="shape"] button:text("Check")');
+      await page.waitForSelector('[data-cell="shape"] .exercise-result[data-verdict]');
+      await page.click('[data-cell="shape"] button:text("Show hint 1 of 2")');
+      await page.click('[data-cell="shape"] button:text("Show solution")');
+      await page.addScriptTag({content: AXE});
+      const violations = await page.evaluate(async () => {
+        const result = await (window as any).axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}});
+        return result.violations.flatMap((v: any) => v.nodes.map((n: any) => `${v.id}: ${n.target.join(" ")}`));
+      });
+      expect(violations).toEqual([]);
+      await page.context().close();
+    });
+  }
 });
 
 describe("editing on the course's own lessons", () => {

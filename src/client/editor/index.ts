@@ -108,6 +108,7 @@ export function openEditor(handle: LecternHandle, id: string, options: {focus?: 
       root.querySelector<HTMLElement>(":scope > .cell-code")?.removeAttribute("hidden");
       const edit = root.querySelector<HTMLButtonElement>(":scope > .cell-edit");
       if (edit) {
+        edit.hidden = false;
         edit.disabled = false;
         edit.focus();
       }
@@ -117,8 +118,8 @@ export function openEditor(handle: LecternHandle, id: string, options: {focus?: 
   badge.hidden = !readEdits().cells[id];
   root.classList.toggle("cell-edited", !badge.hidden);
   panel.append(host, toolbar, status);
-  // The editor takes the place of the shown (or folded) code.
-  for (const shown of root.querySelectorAll<HTMLElement>(":scope > .cell-source, :scope > .cell-code")) shown.hidden = true;
+  // The editor takes the place of the shown (or folded) code, and of the Edit button.
+  for (const shown of root.querySelectorAll<HTMLElement>(":scope > .cell-source, :scope > .cell-code, :scope > .cell-edit")) shown.hidden = true;
   root.querySelector(":scope > .cell-output")!.before(panel);
   const entry: OpenEditor = {editor, panel, run, status: (text) => (status.textContent = text)};
   open.set(id, entry);
