@@ -89,7 +89,7 @@ export function openEditor(handle: LecternHandle, id: string, options: {focus?: 
   });
   toolbar.append(runButton, resetButton);
   if (document.querySelector('meta[name="lectern-preview"]')) {
-    toolbar.append(button("Save to notebook", `Save cell ${id} into ${handle.file}`, async () => {
+    toolbar.append(button("Save to notebook", `Save to notebook: cell ${id}, in ${handle.file}`, async () => {
       const code = editor.code();
       if (!(await saveBack(handle, id, original.code, code, status))) return;
       // The notebook now holds this code: it is the instructor's version, no longer an edit.
@@ -101,7 +101,7 @@ export function openEditor(handle: LecternHandle, id: string, options: {focus?: 
     }));
   }
   if (!options.exercise) {
-    toolbar.append(button("Close editor", `Close the editor of cell ${id}`, () => {
+    toolbar.append(button("Close editor", `Close editor of cell ${id}`, () => {
       panel.remove();
       open.delete(id);
       root.querySelector<HTMLElement>(":scope > .cell-source")?.removeAttribute("hidden");
