@@ -30,7 +30,7 @@ export async function startPreview(options: PreviewServerOptions): Promise<Previ
   const preview = new Preview(options);
   await preview.start();
   const server = createServer((req, res) => {
-    handle(preview, req, res).catch((error) => {
+    handle(preview, req, res, resolve(preview.root, options.notebooks ?? "notebooks")).catch((error) => {
       log(`preview: ${error instanceof Error ? error.stack : error}`);
       if (!res.headersSent) res.writeHead(500, {"content-type": "text/plain; charset=utf-8"});
       res.end(String(error));
@@ -51,7 +51,7 @@ export async function startPreview(options: PreviewServerOptions): Promise<Previ
   };
 }
 
-async function handle(preview: Preview, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(preview: Preview, req: IncomingMessage, res: ServerResponse, notebooksDir: string): Promise<void> {
   const url = new URL(req.url ?? "/", "http://localhost");
   const path = decodeURIComponent(url.pathname);
   if (path === "/__lectern/events") {
@@ -60,7 +60,7 @@ async function handle(preview: Preview, req: IncomingMessage, res: ServerRespons
     return;
   }
   if (path === "/__lectern/save" && req.method === "POST") {
-    const result = await saveFromPage(preview.root, await readBody(req));
+    const result = await saveFromPage(preview.root, notebooksDir, await readBody(req));
     res.writeHead(result.status, {"content-type": "text/plain; charset=utf-8"}).end(result.message);
     return;
   }
@@ -128,7 +128,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /** An instructor's "Save to notebook": only a notebook under the course's root, only that cell's lines. */
-async function saveFromPage(root: string, body: string): Promise<{status: number; message: string}> {
+async function saveFromPage(root: string, notebooksDir: string, body: string): Promise<{status: number; message: string}> {
   let request: {file?: unknown; id?: unknown; code?: unknown; base?: unknown};
   try {
     request = JSON.parse(body);
@@ -138,8 +138,8 @@ async function saveFromPage(root: string, body: string): Promise<{status: number
   const {file, id, code, base} = request;
   if (typeof file !== "string" || typeof id !== "string" || typeof code !== "string" || typeof base !== "string") return {status: 400, message: "a save needs file, id, code and base"};
   const path = resolve(root, file);
-  const inside = relative(root, path);
-  if (!file.endsWith(".md") || inside.startsWith("..") || inside.includes("node_modules") || !existsSync(path)) return {status: 403, message: `cannot save into ${file}: not a notebook of this course`};
+  const inside = relative(notebooksDir, path);
+  if (!file.endsWith(".md") || inside.startsWith("..") || inside.includes("/") || !existsSync(path)) return {status: 403, message: `cannot save into ${file}: not a notebook of this course`};
   const result = saveCellInto(readFileSync(path, "utf8"), {file, id, code, base});
   if (!result.ok) return {status: result.status, message: result.message};
   writeFileSync(path, result.text);
