@@ -27,17 +27,23 @@ export function cellsModule(notebook: CompiledNotebook): string {
   const cells = notebook.cells.flatMap((c) => {
     if (!c.runnable) return [];
     const r = c.runnable;
-    return [`{id: ${J(c.id)}, inputs: ${J(r.inputs)}, outputs: ${J(r.outputs)}, autodisplay: ${r.autodisplay}, inline: ${r.inline}, line: ${c.source.line}, column: ${c.source.column},\nbody: ${r.body}}`];
+    return [`{id: ${J(c.id)}, inputs: ${J(r.inputs)}, outputs: ${J(r.outputs)}, autodisplay: ${r.autodisplay}, inline: ${r.inline}, line: ${c.source.line}, column: ${c.source.column}${c.source.indent ? `, indent: ${c.source.indent}` : ""},\nbody: ${r.body}}`];
   });
+  // What an edited cell may import: the modules this page's cells import (the same chunks, loaded
+  // only when asked for). Plot and Inputs are built-ins, used by name.
+  const specifiers = [...new Set(notebook.cells.flatMap((c) => c.runnable?.imports ?? []))].sort();
+  const modules = specifiers.map((s) => `${J(s)}: () => import(${J(s)})`);
+  const checks = notebook.exercises.flatMap((e) => (e.check ? [`${J(e.id)}: (${e.check.body}\n)`] : []));
   const broken = notebook.cells.flatMap((c) =>
     c.error ? [`{id: ${J(c.id)}, outputs: ${J(c.outputs)}, message: ${J(c.error.message)}, line: ${c.error.line}, column: ${c.error.column}}`] : []
   );
-  return `export const file = ${J(notebook.file)};\nexport const broken = [${broken.join(",\n")}];\nexport const cells = [\n${cells.join(",\n")}\n];\n`;
+  return `export const file = ${J(notebook.file)};\nexport const broken = [${broken.join(",\n")}];\nexport const cells = [\n${cells.join(",\n")}\n];\n` +
+    `export const modules = {${modules.join(", ")}};\nexport const checks = {${checks.join(",\n")}};\n`;
 }
 
 /** The ES module a published page loads: the runtime booted with the page's cells. */
 export function pageModule(notebook: CompiledNotebook, clientEntry: string): string {
-  return `import {boot} from ${J(clientEntry)};\n${cellsModule(notebook).replace(/^export /gm, "")}boot({file, broken, cells});\n`;
+  return `import {boot} from ${J(clientEntry)};\n${cellsModule(notebook).replace(/^export /gm, "")}boot({file, broken, cells, modules, checks});\n`;
 }
 
 export interface BundleInput {

@@ -41,7 +41,7 @@ export function renderCell(cell: CompiledCell, file: string): string {
   const error = cell.error
     ? `<${box} class="cell-error" role="alert"><code class="cell-error-position">${escapeHtml(formatPosition({file, ...cell.error}))}</code> error: ${escapeHtml(cell.error.message)}</${box}>`
     : "";
-  const attrs = `id="cell-${escapeHtml(cell.id)}" data-cell="${escapeHtml(cell.id)}" data-state="${state}"${source.explicitId ? " data-embed" : ""}`;
+  const attrs = `id="cell-${escapeHtml(cell.id)}" data-cell="${escapeHtml(cell.id)}" data-state="${state}"${source.explicitId ? " data-embed" : ""}${source.exercise ? " data-exercise" : ""}`;
   if (source.inline) return `<span class="cell cell-inline" ${attrs}>${error}</span>`;
   const shown = source.echo === "shown" ? `<pre class="cell-source" tabindex="0">${code}</pre>` : "";
   const folded = source.echo === "collapsed" ? `<details class="cell-code"><summary>Code</summary><pre tabindex="0">${code}</pre></details>` : "";

@@ -13,6 +13,8 @@ export interface CellDefinition {
   body: (...args: any[]) => unknown;
   line: number;
   column: number;
+  /** The fence's indentation (columns before the code on lines after the first). */
+  indent?: number;
 }
 
 /** A cell the build could not compile: its error shows in place; its names reject for dependents. */

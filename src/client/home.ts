@@ -26,7 +26,7 @@ function addResumeNotice(steps: StepsController, step: number): void {
 function addResetButton(): void {
   const box = document.createElement("div");
   box.className = "progress-tools";
-  box.innerHTML = `<p>This browser remembers the step you reached in each lesson and the models you trained and saved, on this device only; nothing is sent anywhere.</p>
+  box.innerHTML = `<p>This browser remembers the step you reached in each lesson, your edits to cells, your exercise attempts and the models you trained and saved, on this device only; nothing is sent anywhere.</p>
 <button type="button" id="reset-progress">Reset my progress and edits</button>
 <p class="progress-status" role="status" aria-live="polite"></p>`;
   const button = box.querySelector("button")!;

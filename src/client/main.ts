@@ -8,6 +8,7 @@ import {mendAccessibilityOf} from "./display.js";
 import {setupEmbedControls} from "./embed-control.js";
 import {setupSteps} from "./steps.js";
 import {setupProgress} from "./home.js";
+import {setupEditing} from "./editing.js";
 
 export type {CellDefinition, BrokenCellDefinition};
 
@@ -16,6 +17,10 @@ export interface PageDefinition {
   file: string;
   cells: CellDefinition[];
   broken: BrokenCellDefinition[];
+  /** The modules the page's cells import, by specifier: what an edited cell may import. */
+  modules?: Record<string, () => Promise<unknown>>;
+  /** Exercise checks by exercise id: functions of the cell's values. */
+  checks?: Record<string, (values: Record<string, unknown>) => unknown>;
 }
 
 /** What every cell can use by name. Functions here are definitions: called only if a cell needs them. */
@@ -43,6 +48,8 @@ export interface LecternHandle {
   cells: Map<string, {definition: CellDefinition | BrokenCellDefinition; defined: DefinedCell}>;
   define(cell: CellDefinition): DefinedCell;
   defineBroken(cell: BrokenCellDefinition): DefinedCell;
+  modules: NonNullable<PageDefinition["modules"]>;
+  checks: NonNullable<PageDefinition["checks"]>;
 }
 
 /** Starts a page: one runtime, every cell defined, errors in place. */
@@ -66,11 +73,12 @@ export function boot(page: PageDefinition): LecternHandle {
   };
   for (const cell of page.broken) defineBroken(cell);
   for (const cell of page.cells) define(cell);
-  const handle: LecternHandle = {runtime, main, file: page.file, cells, define, defineBroken};
+  const handle: LecternHandle = {runtime, main, file: page.file, cells, define, defineBroken, modules: page.modules ?? {}, checks: page.checks ?? {}};
   // A handle for tests and for the console: `__lectern.main.value("x")`.
   (globalThis as any).__lectern = handle;
   // Steps after the cells are defined: hiding a step never stops its cells.
   setupProgress(setupSteps());
+  setupEditing(handle);
   document.documentElement.dataset.lectern = "ready";
   return handle;
 }

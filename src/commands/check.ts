@@ -1,12 +1,15 @@
 import {existsSync, readdirSync} from "node:fs";
 import {relative, resolve} from "node:path";
 import {compileCourse} from "../build/build.js";
-import {formatDiagnostic, type Diagnostic} from "../notebook/diagnostic.js";
+import {formatDiagnostic, sortDiagnostics, type Diagnostic} from "../notebook/diagnostic.js";
+import {runExerciseChecks} from "../build/exercise-run.js";
+import {createImportResolver} from "../build/resolve.js";
 
 const HELP = `Usage: npm run check [-- [--notebooks DIR] [FILE.md …]]
 
 Checks every notebook of the course without building the site: front matter, syntax, names,
-imports, cycles, links and anchors, ids. Prints one line per problem as
+imports, cycles, links and anchors, ids, exercises (each solution is run through its own
+check, in Node, unless it needs a page: inputs, plots). Prints one line per problem as
   notebooks/<slug>.md:<line>:<col> error: <message>
 and exits 1 if there is any error. With FILE arguments, prints only those files' problems
 (the whole course is still read, so links between lessons are checked).`;
@@ -32,6 +35,17 @@ export function checkNotebooks({root, notebooks = "notebooks"}: CheckOptions): C
   return {diagnostics: course.diagnostics, files};
 }
 
+/** All of checkNotebooks, and each exercise's solution run through its own check. */
+export async function checkCourse({root, notebooks = "notebooks"}: CheckOptions): Promise<CheckResult> {
+  const course = compileCourse(root, notebooks);
+  const dir = resolve(root, notebooks);
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".md")).length : 0;
+  const resolver = createImportResolver(root);
+  const broken = new Set(course.diagnostics.filter((d) => d.severity === "error").map((d) => d.file));
+  const runs = await Promise.all(course.notebooks.filter((nb) => !broken.has(nb.notebook.file)).map((nb) => runExerciseChecks(nb.notebook, {root, resolver})));
+  return {diagnostics: sortDiagnostics([...course.diagnostics, ...runs.flat()]), files};
+}
+
 export function summary({diagnostics, files}: CheckResult): string {
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   const warnings = diagnostics.length - errors;
@@ -55,7 +69,7 @@ export async function run(argv: string[]): Promise<number> {
   const only = argv
     .filter((a, i) => !a.startsWith("--") && !(at >= 0 && i === at + 1))
     .map((f) => relative(root, resolve(root, f)).split("\\").join("/"));
-  const result = checkNotebooks({root, notebooks});
+  const result = await checkCourse({root, notebooks});
   const shown = only.length ? {...result, diagnostics: result.diagnostics.filter((d) => only.includes(d.file))} : result;
   for (const d of shown.diagnostics) console.log(formatDiagnostic(d));
   console.log(summary(shown));

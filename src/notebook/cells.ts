@@ -21,6 +21,8 @@ export interface CellSource {
   /** Where the fence or `${` starts, for messages about the cell as a whole. */
   fenceLine: number;
   fenceColumn: number;
+  /** `exercise`: the student works in this cell, with the hints, solution and check that name its id. */
+  exercise?: boolean;
   /** A `${…}` that could not be read, with the offset of the problem in `code`. */
   inlineError?: {message: string; offset: number};
 }
@@ -45,3 +47,19 @@ export function cellPosition(cell: CellSource, offset: number): {line: number; c
   if (newlines === 0) return {line: cell.line, column: cell.column + before.length};
   return {line: cell.line + newlines, column: cell.indent + before.length - before.lastIndexOf("\n")};
 }
+
+/** A fence that belongs to an exercise rather than being a cell: `hint=<id>`, `solution=<id>`, `check=<id>`. */
+export interface ExercisePart {
+  kind: "hint" | "solution" | "check";
+  /** The exercise cell's `id=`. */
+  target: string;
+  code: string;
+  /** Where the code starts in the .md file (1-based), its indentation, and where the fence starts. */
+  line: number;
+  column: number;
+  indent: number;
+  fenceLine: number;
+  fenceColumn: number;
+}
+
+export const EXERCISE_PARTS = ["hint", "solution", "check"] as const;

@@ -8,7 +8,7 @@ import python from "highlight.js/lib/languages/python";
 import bash from "highlight.js/lib/languages/bash";
 import json from "highlight.js/lib/languages/json";
 import {dollarPlugin} from "./math.js";
-import {parseFenceInfo, type CellSource, type Echo} from "./cells.js";
+import {parseFenceInfo, EXERCISE_PARTS, type CellSource, type Echo, type ExercisePart} from "./cells.js";
 
 hljs.registerLanguage("javascript", javascript);
 hljs.registerLanguage("typescript", typescript);
@@ -64,6 +64,8 @@ interface Env {
 export interface ParsedMarkdown {
   tokens: Token[];
   cells: CellSource[];
+  /** Hints, solutions and checks of exercises, in document order. */
+  parts: ExercisePart[];
   headings: Heading[];
   links: LinkUse[];
   anchors: Anchor[];
@@ -94,6 +96,7 @@ function createMarkdown(): MarkdownIt {
   md.renderer.rules.fence = (tokens, i, options, env: Env, self) => {
     const token = tokens[i];
     if (token.meta?.cell) return env.render!.renderCell(token.meta.cell);
+    if (token.meta?.part) return renderExercisePart(token.meta.part);
     // A listing can scroll sideways: tabindex lets a keyboard reach and scroll it.
     return fence(tokens, i, options, env, self).replace(/^<pre>/, '<pre tabindex="0">');
   };
@@ -162,6 +165,7 @@ export function parseMarkdown(body: string): ParsedMarkdown {
   const env: Env = {sourceLines: body.split("\n"), problems: [], slugs: new Map()};
   const tokens = md.parse(body, env);
   const cells: CellSource[] = [];
+  const parts: ExercisePart[] = [];
   const headings: Heading[] = [];
   const links: LinkUse[] = [];
   const anchors: Anchor[] = [];
@@ -184,10 +188,21 @@ export function parseMarkdown(body: string): ParsedMarkdown {
       }
     } else if (token.type === "fence") {
       const {lang, attributes, bad} = parseFenceInfo(token.info);
-      if (lang !== "js") continue;
       const fenceLine = token.map![0] + 1;
       const raw = env.sourceLines[token.map![0]];
       const indent = raw.length - raw.trimStart().length;
+      const kind = EXERCISE_PARTS.find((k) => attributes.has(k));
+      if (kind) {
+        const target = attributes.get(kind);
+        if (typeof target !== "string") env.problems.push({line: fenceLine, column: Math.max(1, raw.indexOf(kind) + 1), severity: "error", message: `\`${kind}\` needs the exercise's id: \`${kind}=<id>\``});
+        else {
+          const part: ExercisePart = {kind, target, code: token.content, line: fenceLine + 1, column: indent + 1, indent, fenceLine, fenceColumn: indent + 1};
+          token.meta = {part};
+          parts.push(part);
+        }
+        continue;
+      }
+      if (lang !== "js") continue;
       for (const part of bad) env.problems.push({line: fenceLine, column: raw.indexOf(part) + 1, severity: "error", message: `cannot read the fence attribute \`${part}\`: write \`name=value\` or a bare \`echo\``});
       const cell = makeCell(cells.length + 1, token.content, false, fenceLine + 1, indent + 1, indent, fenceLine, indent + 1, step, attributes, env, raw);
       // An unterminated fence runs to the end of the file: say so, since the rest of the file became code.
@@ -221,7 +236,7 @@ export function parseMarkdown(body: string): ParsedMarkdown {
       htmlIds(token.content, token.map![0], env, anchors);
     }
   }
-  return {tokens, cells, headings, links, anchors, problems: env.problems, steps: step + 1, env};
+  return {tokens, cells, parts, headings, links, anchors, problems: env.problems, steps: step + 1, env};
 }
 
 /**
@@ -264,19 +279,22 @@ function htmlIds(html: string, firstLine: number, env: Env, anchors: Anchor[]): 
 
 function makeCell(index: number, code: string, inline: boolean, line: number, column: number, indent: number, fenceLine: number, fenceColumn: number, step: number, attributes: Map<string, string | true>, env: Env, raw = ""): CellSource {
   const echoAttr = attributes.get("echo");
-  const echo: Echo = inline ? "hidden" : echoAttr === "false" ? "hidden" : echoAttr === true || echoAttr === "true" ? "shown" : "collapsed";
+  const exercise = !inline && attributes.has("exercise");
+  // An exercise's code is what the student works on: always shown.
+  const echo: Echo = inline ? "hidden" : exercise ? "shown" : echoAttr === "false" ? "hidden" : echoAttr === true || echoAttr === "true" ? "shown" : "collapsed";
   const id = attributes.get("id");
   if (id === true || (typeof id === "string" && !/^[A-Za-z_$][\w$-]*$/.test(id))) {
     env.problems.push({line: fenceLine, column: Math.max(1, raw.indexOf("id=") + 1), severity: "error", message: "`id=` needs a name made of letters, digits, `_`, `$` or `-`, starting with a letter"});
   }
   for (const key of attributes.keys()) {
-    if (!["id", "echo", "run"].includes(key)) env.problems.push({line: fenceLine, column: Math.max(1, raw.indexOf(key) + 1), severity: "warning", message: `unknown fence attribute \`${key}\` (known: id, echo, run)`});
+    if (!["id", "echo", "run", "exercise"].includes(key)) env.problems.push({line: fenceLine, column: Math.max(1, raw.indexOf(key) + 1), severity: "warning", message: `unknown fence attribute \`${key}\` (known: id, echo, run, exercise, and hint=, solution=, check= on an exercise's parts)`});
   }
   return {
     index, code, inline, step, line, column, indent, fenceLine, fenceColumn,
     explicitId: typeof id === "string" && /^[A-Za-z_$][\w$-]*$/.test(id) ? id : undefined,
     echo,
-    run: attributes.get("run") !== "false"
+    run: attributes.get("run") !== "false",
+    ...(exercise ? {exercise} : {})
   };
 }
 
@@ -291,6 +309,22 @@ function inlinePosition(token: Token, offset: number, env: Env): {line: number; 
   const lineText = content.slice(lineStart, content.indexOf("\n", lineStart) < 0 ? undefined : content.indexOf("\n", lineStart));
   const at = raw.indexOf(lineText);
   return {line: lineIndex + 1, column: (at < 0 ? 0 : at) + (offset - lineStart) + 1};
+}
+
+/**
+ * An exercise's part, hidden until the student asks: a hint (short Markdown: paragraphs and `code`),
+ * the solution (code). A check is instructor code the page module carries, never shown.
+ */
+function renderExercisePart(part: ExercisePart): string {
+  const target = escapeHtml(part.target);
+  if (part.kind === "hint") {
+    const paragraphs = part.code.trim().split(/\n\s*\n/).map((p) => `<p>${escapeHtml(p).replace(/`([^`]+)`/g, "<code>$1</code>")}</p>`);
+    return `<div class="exercise-hint" data-hint-for="${target}" hidden>${paragraphs.join("")}</div>\n`;
+  }
+  if (part.kind === "solution") {
+    return `<div class="exercise-solution" data-solution-for="${target}" hidden><p class="exercise-solution-label">Solution</p><pre tabindex="0"><code class="language-js">${highlight(part.code.replace(/\n$/, ""), "js")}</code></pre></div>\n`;
+  }
+  return "";
 }
 
 /** Renders the tokens to HTML, one `<section class="step">` per `---`-separated step. */

@@ -3,16 +3,12 @@ import {parseMarkdown, renderMarkdown, type Heading, type RenderEnv, type LinkUs
 import {cellPosition, type CellSource} from "./cells.js";
 import {analyzeCell, CellCodeError, type CellAnalysis} from "./javascript/analyze.js";
 import {transpileCell, type TranspiledCell} from "./javascript/transpile.js";
-import {BUILTINS, GLOBALS, JAVASCRIPT_GLOBALS} from "./globals.js";
-import {didYouMean} from "./suggest.js";
+import {compileExercises, type CompiledExercise} from "./exercise.js";
+import {BUILTINS, GLOBALS} from "./globals.js";
+import {resolveNames, declarationProblem, type CellError} from "./names.js";
 import {formatPosition, sortDiagnostics, type Diagnostic} from "./diagnostic.js";
 
-/** A cell's problem, shown in place in the page. */
-export interface CellError {
-  message: string;
-  line: number;
-  column: number;
-}
+export type {CellError};
 
 /** One cell of a compiled notebook: where it is, how it shows, and what runs (or why not). */
 export interface CompiledCell {
@@ -34,6 +30,7 @@ export interface CompiledNotebook {
   links: LinkUse[];
   anchors: Anchor[];
   cells: CompiledCell[];
+  exercises: CompiledExercise[];
   diagnostics: Diagnostic[];
   /** HTML per step: call `render` to get it with the page's own link rewriting. */
   render(env: Omit<RenderEnv, "renderCell"> & {renderCell(cell: CompiledCell): string}): string[];
@@ -107,13 +104,9 @@ export function compileNotebook(source: string, options: CompileOptions): Compil
     for (const d of w.analysis.declarations) {
       const pos = cellPosition(w.source, d.start);
       const first = definedBy.get(d.name);
-      if (first && first.w !== w) {
-        w.error ??= {message: `\`${d.name}\` is defined more than once (first at ${formatPosition({file, ...first})}); rename one of them`, ...pos};
-      } else if (BUILTINS.has(d.name)) {
-        w.error ??= {message: `\`${d.name}\` is a built-in name; choose another name`, ...pos};
-      } else if (JAVASCRIPT_GLOBALS.has(d.name)) {
-        w.error ??= {message: `global \`${d.name}\` cannot be redefined (every cell and library relies on it); choose another name`, ...pos};
-      } else if (!first) definedBy.set(d.name, {w, ...pos});
+      const problem = declarationProblem(d.name, file, first && first.w !== w ? first : undefined);
+      if (problem) w.error ??= {message: problem, ...pos};
+      else if (!first) definedBy.set(d.name, {w, ...pos});
     }
   });
   // A broken cell's names stay owned by it, so its dependents report it rather than "not defined".
@@ -124,30 +117,13 @@ export function compileNotebook(source: string, options: CompileOptions): Compil
   const inputsOf = new Map<Work, string[]>();
   for (const w of work) {
     if (!w.analysis) continue;
-    const inputs: string[] = [];
-    for (const ref of w.analysis.references) {
-      const pos = cellPosition(w.source, ref.start);
-      const owner = definedBy.get(ref.name);
-      if (ref.assigned && JAVASCRIPT_GLOBALS.has(ref.name)) {
-        w.error ??= {message: `assignment to global \`${ref.name}\` (it would change for every cell and library); declare a new name in this cell instead`, ...pos};
-        continue;
-      }
-      if (ref.assigned && (owner || BUILTINS.has(ref.name))) {
-        const where = owner ? `defined by another cell (${formatPosition({file, ...owner})})` : "a built-in";
-        w.error ??= {message: `cannot assign to \`${ref.name}\`, ${where}: declare a new name in this cell instead`, ...pos};
-        continue;
-      }
-      if (owner || BUILTINS.has(ref.name)) {
-        if (!inputs.includes(ref.name)) inputs.push(ref.name);
-      } else if (!GLOBALS.has(ref.name)) {
-        const guess = didYouMean(ref.name, known);
-        w.error ??= {message: `\`${ref.name}\` is not defined${guess ? ` (did you mean \`${guess}\`?)` : ""}`, ...pos};
-      }
-    }
-    for (const use of w.analysis.imports) {
-      const problem = notebookImport(use.source, file) ?? options.resolveImport?.(use.source);
-      if (problem) w.error ??= {message: problem, ...cellPosition(w.source, use.start)};
-    }
+    const {inputs, error} = resolveNames(w.source, w.analysis, {
+      file,
+      definerOf: (name) => definedBy.get(name),
+      known: () => known,
+      resolveImport: options.resolveImport
+    });
+    if (error) w.error ??= error;
     inputsOf.set(w, inputs);
   }
 
@@ -173,6 +149,9 @@ export function compileNotebook(source: string, options: CompileOptions): Compil
     return {id, source: w.source, outputs, runnable};
   });
 
+  const {exercises, problems} = compileExercises(cells, parsed.parts);
+  for (const p of problems) report(p.line, p.column, p.message);
+
   const byCell = new Map(cells.map((c) => [c.source, c]));
   return {
     file,
@@ -182,20 +161,10 @@ export function compileNotebook(source: string, options: CompileOptions): Compil
     links: parsed.links,
     anchors: parsed.anchors,
     cells,
+    exercises,
     diagnostics: sortDiagnostics(diagnostics),
     render: (env) => renderMarkdown(parsed, {...env, renderCell: (source) => env.renderCell(byCell.get(source)!)})
   };
-}
-
-/** A cell that imports a notebook (its own, or another): say what to do instead. */
-function notebookImport(specifier: string, file: string): string | undefined {
-  const path = specifier.replace(/[?#].*$/, "");
-  if (!/\.md$/i.test(path)) return undefined;
-  const name = (p: string) => p.slice(p.lastIndexOf("/") + 1);
-  if (name(path) === name(file)) {
-    return `this cell imports its own notebook (\`${specifier}\`): cells of one notebook already see each other's top-level names, so use them directly`;
-  }
-  return `cannot import the notebook \`${specifier}\`: a notebook is not a module; move the shared code into cells/ and import it as \`../cells/<name>.js\``;
 }
 
 /** Strongly connected groups of more than one cell (Tarjan), each in dependency order. */

@@ -13,7 +13,7 @@ const J = JSON.stringify;
 
 /** The page's entry: the shared runtime booted with this page's cells (both already built). */
 export function pageEntry(client: string, cells: string): string {
-  return `import {boot} from "./${client}";\nimport {file, cells, broken} from "./${cells}";\nboot({file, cells, broken});\n`;
+  return `import {boot} from "./${client}";\nimport {file, cells, broken, modules, checks} from "./${cells}";\nboot({file, cells, broken, modules, checks});\n`;
 }
 
 export interface PageBuild {

@@ -1,6 +1,7 @@
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from "node:http";
-import {existsSync, watch, type FSWatcher} from "node:fs";
-import {join} from "node:path";
+import {existsSync, readFileSync, watch, writeFileSync, type FSWatcher} from "node:fs";
+import {join, relative, resolve} from "node:path";
+import {saveCellInto} from "./save.js";
 import {Preview, type PreviewOptions} from "./preview.js";
 import {formatDiagnostic} from "../notebook/diagnostic.js";
 import {sendFile, listen} from "../build/serve.js";
@@ -29,7 +30,7 @@ export async function startPreview(options: PreviewServerOptions): Promise<Previ
   const preview = new Preview(options);
   await preview.start();
   const server = createServer((req, res) => {
-    handle(preview, req, res).catch((error) => {
+    handle(preview, req, res, resolve(preview.root, options.notebooks ?? "notebooks")).catch((error) => {
       log(`preview: ${error instanceof Error ? error.stack : error}`);
       if (!res.headersSent) res.writeHead(500, {"content-type": "text/plain; charset=utf-8"});
       res.end(String(error));
@@ -50,12 +51,17 @@ export async function startPreview(options: PreviewServerOptions): Promise<Previ
   };
 }
 
-async function handle(preview: Preview, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(preview: Preview, req: IncomingMessage, res: ServerResponse, notebooksDir: string): Promise<void> {
   const url = new URL(req.url ?? "/", "http://localhost");
   const path = decodeURIComponent(url.pathname);
   if (path === "/__lectern/events") {
     const state = String(req.headers["last-event-id"] ?? url.searchParams.get("state") ?? "");
     await preview.connect(req, res, url.searchParams.get("page") ?? "index", state);
+    return;
+  }
+  if (path === "/__lectern/save" && req.method === "POST") {
+    const result = await saveFromPage(preview.root, notebooksDir, await readBody(req));
+    res.writeHead(result.status, {"content-type": "text/plain; charset=utf-8"}).end(result.message);
     return;
   }
   if (path.startsWith("/assets/")) {
@@ -106,4 +112,36 @@ function watchCourse(preview: Preview, debounce: number, log: (line: string) => 
   if (existsSync(preview.course.dir)) watchers.push(watch(preview.course.dir, schedule(preview.course.dir)));
   if (existsSync(preview.cellsDir)) watchers.push(watch(preview.cellsDir, {recursive: true}, schedule(preview.cellsDir)));
   return watchers;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk) => {
+      body += chunk;
+      if (body.length > 1_000_000) req.destroy(new Error("too large"));
+    });
+    req.on("end", () => resolve(body));
+    req.on("error", reject);
+  });
+}
+
+/** An instructor's "Save to notebook": only a notebook under the course's root, only that cell's lines. */
+async function saveFromPage(root: string, notebooksDir: string, body: string): Promise<{status: number; message: string}> {
+  let request: {file?: unknown; id?: unknown; code?: unknown; base?: unknown};
+  try {
+    request = JSON.parse(body);
+  } catch {
+    return {status: 400, message: "could not read the request"};
+  }
+  const {file, id, code, base} = request;
+  if (typeof file !== "string" || typeof id !== "string" || typeof code !== "string" || typeof base !== "string") return {status: 400, message: "a save needs file, id, code and base"};
+  const path = resolve(root, file);
+  const inside = relative(notebooksDir, path);
+  if (!file.endsWith(".md") || inside.startsWith("..") || inside.includes("/") || !existsSync(path)) return {status: 403, message: `cannot save into ${file}: not a notebook of this course`};
+  const result = saveCellInto(readFileSync(path, "utf8"), {file, id, code, base});
+  if (!result.ok) return {status: result.status, message: result.message};
+  writeFileSync(path, result.text);
+  return {status: 200, message: result.message};
 }

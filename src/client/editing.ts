@@ -1,0 +1,37 @@
+// The light part of in-page editing, in every page: an "Edit" button on each cell that shows its
+// code. The editor itself (CodeMirror and the notebook compiler) is a chunk loaded on first use, or
+// at once when the page has exercises or the student's saved edits to restore.
+import type {LecternHandle} from "./main.js";
+import {readEdits} from "./edits.js";
+
+type EditorModule = typeof import("./editor/index.js");
+let loading: Promise<EditorModule> | undefined;
+const loadEditor = () => (loading ??= import("./editor/index.js"));
+
+/** The cells a student can edit: they run, and their code is on the page. */
+export function editableRoots(): HTMLElement[] {
+  return [...document.querySelectorAll<HTMLElement>("div.cell[data-cell]")].filter((root) => root.querySelector(":scope > .cell-source, :scope > .cell-code"));
+}
+
+export function setupEditing(handle: LecternHandle): void {
+  if (document.body.dataset.embed !== undefined) return;
+  for (const root of editableRoots()) {
+    const id = root.dataset.cell!;
+    if (root.hasAttribute("data-exercise") || !handle.cells.has(id) || !("body" in handle.cells.get(id)!.definition)) continue;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "cell-edit";
+    button.textContent = "Edit";
+    button.setAttribute("aria-label", `Edit the code of cell ${id}`);
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      const editor = await loadEditor();
+      editor.openEditor(handle, id, {focus: true});
+    });
+    root.prepend(button);
+  }
+  const edits = readEdits();
+  if (Object.keys(edits.cells).length || document.querySelector("[data-exercise]")) {
+    void loadEditor().then((editor) => editor.restore(handle));
+  }
+}
