@@ -4,5 +4,6 @@
 import type {StepRegistry} from "./train/step.js";
 
 export const steps: StepRegistry = {
-  "vae/model": () => import("./vae/model.js") as Promise<Record<string, unknown>>
+  "vae/model": () => import("./vae/model.js") as Promise<Record<string, unknown>>,
+  "diffusion/model": () => import("./diffusion/model.js") as Promise<Record<string, unknown>>
 };
