@@ -39,7 +39,7 @@ export function alphaBarPlot(s: Schedule, t: number, width: number): HTMLElement
     width: Math.min(width, 420), height: 220, marginLeft: 56, marginBottom: 36,
     style: {background: "transparent", color: "currentColor"},
     x: {label: "t, forward step", domain: [0, s.T], grid: true},
-    y: {type: "log", label: "ᾱ_t (log scale)", domain: [1e-5, 1], grid: true},
+    y: {type: "log", label: "ᾱ_t (log scale)", domain: [1e-5, 1], grid: true, tickFormat: (d: number) => (d === 1 ? "1" : `1e${Math.round(Math.log10(d))}`)},
     marks: [
       Plot.line(rows, {x: "t", y: "a", stroke: "#1f77b4", strokeWidth: 2}),
       Plot.ruleX([t], {stroke: POINT_COLOUR, strokeDasharray: "4 3"}),
