@@ -4,5 +4,6 @@
 import type {StepRegistry} from "./train/step.js";
 
 export const steps: StepRegistry = {
-  "vae/model": () => import("./vae/model.js") as Promise<Record<string, unknown>>
+  "vae/model": () => import("./vae/model.js") as Promise<Record<string, unknown>>,
+  "lstm/model": () => import("./lstm/model.js") as Promise<Record<string, unknown>>
 };
