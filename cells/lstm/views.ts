@@ -69,3 +69,100 @@ export function cellDiagramSvg(s: UnitStep): string {
 export function cellDiagramText(s: UnitStep): string {
   return `Step ${s.t}, unit ${s.unit}, input ${s.input}: input gate i = ${fmt(s.i)}, forget gate f = ${fmt(s.f)}, candidate g = ${fmt(s.g)}, output gate o = ${fmt(s.o)}; cell state c goes from ${fmt(s.cPrev)} to ${fmt(s.c)} = f·c(t−1) + i·g; output h = o·tanh(c) = ${fmt(s.h)}.`;
 }
+
+export interface TraceStep {
+  i: number[]; f: number[]; g: number[]; o: number[]; c: number[]; h: number[];
+}
+
+export const GATE_ROWS: [keyof TraceStep, string][] = [["i", "input gate i"], ["f", "forget gate f"], ["g", "candidate g"], ["o", "output gate o"], ["c", "cell state c"], ["h", "output h"]];
+
+/** Diverging colour: −1 purple, 0 near-white, +1 orange (clipped), as RGB. */
+export function divergingColour(v: number): [number, number, number] {
+  const x = Math.max(-1, Math.min(1, v));
+  const mid = [247, 247, 247], neg = [94, 60, 153], pos = [230, 97, 1];
+  const end = x < 0 ? neg : pos, a = Math.abs(x);
+  return [0, 1, 2].map((k) => Math.round(mid[k]! + (end[k]! - mid[k]!) * a)) as [number, number, number];
+}
+
+/** Six heat strips (one per gate / state), units down, steps across, on canvases: a few thousand
+ *  cells redrawn on every training snapshot, cheaply. The chosen step is outlined. */
+export function gateMap(steps: TraceStep[], {width, step}: {width: number; step: number}): HTMLElement {
+  const T = steps.length, n = steps[0]!.i.length;
+  const labelWidth = 112;
+  const cell = Math.max(3, Math.floor((Math.min(width, 760) - labelWidth - 8) / T));
+  const rowH = Math.max(3, Math.min(5, cell));
+  const root = document.createElement("div");
+  root.className = "gate-map";
+  root.style.cssText = "display:grid;grid-template-columns:max-content max-content;gap:6px 8px;align-items:center;font-size:13px";
+  for (const [key, label] of GATE_ROWS) {
+    const name = document.createElement("span");
+    name.textContent = label;
+    const canvas = document.createElement("canvas");
+    canvas.width = T * cell;
+    canvas.height = n * rowH;
+    canvas.setAttribute("aria-hidden", "true");
+    const ctx = canvas.getContext("2d");
+    if (ctx) {
+      const image = ctx.createImageData(canvas.width, canvas.height);
+      for (let t = 0; t < T; t++) {
+        for (let u = 0; u < n; u++) {
+          const [r, g, b] = divergingColour(steps[t]![key][u]!);
+          for (let y = u * rowH; y < (u + 1) * rowH; y++) {
+            for (let x = t * cell; x < (t + 1) * cell; x++) {
+              const p = 4 * (y * canvas.width + x);
+              image.data[p] = r; image.data[p + 1] = g; image.data[p + 2] = b; image.data[p + 3] = 255;
+            }
+          }
+        }
+      }
+      ctx.putImageData(image, 0, 0);
+      ctx.lineWidth = 2;
+      ctx.strokeStyle = "#000";
+      ctx.strokeRect((step - 1) * cell + 1, 1, cell - 2, canvas.height - 2);
+      ctx.lineWidth = 1;
+      ctx.strokeStyle = "#fff";
+      ctx.strokeRect((step - 1) * cell + 2.5, 2.5, cell - 5, canvas.height - 5);
+    }
+    root.append(name, canvas);
+  }
+  const axis = document.createElement("span");
+  axis.style.gridColumn = "2";
+  axis.style.display = "flex";
+  axis.style.justifyContent = "space-between";
+  axis.style.width = `${T * cell}px`;
+  axis.innerHTML = `<span>step 1</span><span>step ${T} →</span>`;
+  const legend = document.createElement("span");
+  legend.style.gridColumn = "1 / span 2";
+  legend.textContent = `Each strip: ${n} units (rows) × ${T} steps (columns). Colour: purple −1, white 0, orange +1 (gates lie in 0…1; c is clipped at ±1). The outlined column is step ${step}.`;
+  root.append(document.createElement("span"), axis, legend);
+  return root;
+}
+
+export interface AccuracyPoint {
+  step: number;
+  lstm: number;
+  rnn: number;
+}
+
+/** Test accuracy (%) of both networks against training step, with the 25 % chance line: a small
+ *  hand-drawn SVG, redrawn on every snapshot for a few milliseconds. */
+export function accuracyChartSvg(points: AccuracyPoint[], {width, chance = 0.25}: {width: number; chance?: number}): string {
+  const w = Math.max(300, Math.min(width, 720)), h = 260, left = 56, right = 16, top = 30, bottom = 44;
+  const maxStep = Math.max(10, ...points.map((p) => p.step));
+  const x = (s: number) => left + ((w - left - right) * s) / maxStep;
+  const y = (a: number) => top + (h - top - bottom) * (1 - a);
+  const path = (key: "lstm" | "rnn") => points.map((p) => `${x(p.step).toFixed(1)},${y(p[key]).toFixed(1)}`).join(" ");
+  const yTicks = [0, 0.25, 0.5, 0.75, 1].map((a) => `<line x1="${left}" x2="${w - right}" y1="${y(a)}" y2="${y(a)}" stroke="currentColor" stroke-opacity="0.15"/><text x="${left - 6}" y="${y(a) + 4}" text-anchor="end" font-size="11" fill="currentColor">${100 * a}</text>`).join("");
+  const stepTicks = [0, 0.25, 0.5, 0.75, 1].map((f) => Math.round(f * maxStep)).map((s) => `<text x="${x(s)}" y="${h - bottom + 16}" text-anchor="middle" font-size="11" fill="currentColor">${s}</text>`).join("");
+  return `<svg viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" style="max-width:100%;height:auto" xmlns="http://www.w3.org/2000/svg">
+  ${yTicks}${stepTicks}
+  <text x="14" y="${top + (h - top - bottom) / 2}" font-size="12" fill="currentColor" text-anchor="middle" transform="rotate(-90 14 ${top + (h - top - bottom) / 2})">test accuracy (%)</text>
+  <text x="${left + (w - left - right) / 2}" y="${h - 8}" font-size="12" fill="currentColor" text-anchor="middle">training step →</text>
+  <line x1="${left}" x2="${w - right}" y1="${y(chance)}" y2="${y(chance)}" stroke="currentColor" stroke-dasharray="4 3"/>
+  <text x="${w - right}" y="${y(chance) - 5}" text-anchor="end" font-size="11" fill="currentColor">chance</text>
+  <polyline points="${path("rnn")}" fill="none" stroke="#1f77b4" stroke-width="2.5"/>
+  <polyline points="${path("lstm")}" fill="none" stroke="#d95f02" stroke-width="2.5"/>
+  <rect x="${left + 8}" y="8" width="14" height="4" fill="#d95f02"/><text x="${left + 26}" y="14" font-size="12" fill="currentColor">LSTM</text>
+  <rect x="${left + 80}" y="8" width="14" height="4" fill="#1f77b4"/><text x="${left + 98}" y="14" font-size="12" fill="currentColor">vanilla RNN</text>
+</svg>`;
+}
