@@ -93,7 +93,7 @@ export function gateMap(steps: TraceStep[], {width, step}: {width: number; step:
   const rowH = Math.max(3, Math.min(5, cell));
   const root = document.createElement("div");
   root.className = "gate-map";
-  root.style.cssText = "display:grid;grid-template-columns:max-content max-content;gap:6px 8px;align-items:center;font-size:13px";
+  root.style.cssText = "display:flex;flex-direction:column;gap:2px;font-size:13px;max-width:100%";
   for (const [key, label] of GATE_ROWS) {
     const name = document.createElement("span");
     name.textContent = label;
@@ -101,6 +101,7 @@ export function gateMap(steps: TraceStep[], {width, step}: {width: number; step:
     canvas.width = T * cell;
     canvas.height = n * rowH;
     canvas.setAttribute("aria-hidden", "true");
+    canvas.style.cssText = `width:100%;max-width:${T * cell}px;height:auto;image-rendering:pixelated;margin-bottom:6px`;
     const ctx = canvas.getContext("2d");
     if (ctx) {
       const image = ctx.createImageData(canvas.width, canvas.height);
@@ -126,15 +127,13 @@ export function gateMap(steps: TraceStep[], {width, step}: {width: number; step:
     root.append(name, canvas);
   }
   const axis = document.createElement("span");
-  axis.style.gridColumn = "2";
   axis.style.display = "flex";
   axis.style.justifyContent = "space-between";
-  axis.style.width = `${T * cell}px`;
+  axis.style.maxWidth = `${T * cell}px`;
   axis.innerHTML = `<span>step 1</span><span>step ${T} →</span>`;
   const legend = document.createElement("span");
-  legend.style.gridColumn = "1 / span 2";
   legend.textContent = `Each strip: ${n} units (rows) × ${T} steps (columns). Colour: purple −1, white 0, orange +1 (gates lie in 0…1; c is clipped at ±1). The outlined column is step ${step}.`;
-  root.append(document.createElement("span"), axis, legend);
+  root.append(axis, legend);
   return root;
 }
 
