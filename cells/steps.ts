@@ -6,5 +6,6 @@ import type {StepRegistry} from "./train/step.js";
 export const steps: StepRegistry = {
   "vae/model": () => import("./vae/model.js") as Promise<Record<string, unknown>>,
   "gan/model": () => import("./gan/model.js") as Promise<Record<string, unknown>>,
-  "diffusion/model": () => import("./diffusion/model.js") as Promise<Record<string, unknown>>
+  "diffusion/model": () => import("./diffusion/model.js") as Promise<Record<string, unknown>>,
+  "lstm/model": () => import("./lstm/model.js") as Promise<Record<string, unknown>>
 };

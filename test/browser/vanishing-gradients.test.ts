@@ -1,5 +1,5 @@
 // Lesson 10 in Chromium, on the real course: the page runs clean; the gradient plot follows the
-// spectral radius, the activation and the length; tanh at ρ = 0.9 vanishes by ~12 orders of
+// spectral radius, the activation and the length (and the LSTM's beside it follows its forget bias); tanh at ρ = 0.9 vanishes by ~12 orders of
 // magnitude over T = 50 and at ρ = 3 explodes, on the browser's backend; recomputing leaks no tensor.
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import type {Page} from "playwright-core";
@@ -68,6 +68,25 @@ describe("the vanishing-gradients lesson", () => {
     const flow = await until<Flow>("flow", (f) => f.steps === 100);
     expect(flow.norms).toHaveLength(100);
     await page.waitForFunction(() => document.querySelector(`[data-cell="flowPlot"] figcaption`)?.textContent?.includes("T = 100"));
+  });
+
+  test("the same plot for an LSTM: forget bias 3 keeps the step-1/step-T ratio above 0.1, bias 0 loses it", async () => {
+    type LstmFlow = {h: number[]; ratio: number; rnnRatio: number; forgetBias: number; steps: number};
+    await setRange(page, "steps", 50);
+    await setRange(page, "rho", 0.9);
+    await clickRadio("activation", "tanh");
+    const lstm = await until<LstmFlow>("lstmFlow", (f) => f.forgetBias === 3 && f.steps === 50);
+    const rnn = await until<Flow>("flow", (f) => f.rho === 0.9 && f.activation === "tanh" && f.steps === 50);
+    const rnnRatio = rnn.norms.at(-1)! / rnn.norms[0]!;
+    console.log(`T = 50: LSTM (b_f = 3) ratio ${lstm.ratio.toExponential(2)}, RNN (tanh, ρ = 0.9) ${rnnRatio.toExponential(2)}`);
+    expect(lstm.h).toHaveLength(50);
+    expect(lstm.ratio).toBeGreaterThan(0.1);
+    expect(rnnRatio).toBeLessThan(1e-9);
+    await setRange(page, "forgetBias", 0);
+    const low = await until<LstmFlow>("lstmFlow", (f) => f.forgetBias === 0);
+    expect(low.ratio).toBeLessThan(1e-6);
+    await page.waitForFunction(() => document.querySelector(`[data-cell="lstmFlowPlot"] figcaption`)?.textContent?.includes("forget bias 0"));
+    await setRange(page, "forgetBias", 3);
   });
 
   test("recomputing leaks no tensor", async () => {
