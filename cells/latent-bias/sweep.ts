@@ -72,6 +72,8 @@ export interface SweepOptions extends RunPlace {
 }
 
 export interface SweepProgress {
+  /** The rare digit of this sweep. */
+  rare: number;
   phase: "judge" | "mix" | "done";
   /** The share training now (phase "mix"). */
   share?: number;
@@ -109,23 +111,23 @@ export async function* biasSweep(options: SweepOptions): AsyncGenerator<SweepPro
   };
 
   if (!judge) {
-    yield {phase: "judge", step: 0, steps: judgeSteps, results, seconds: seconds()};
-    const trained = yield* await until(trainJudge({steps: judgeSteps, trainCount: judgeTrain, test, ...place}, (step) => report({phase: "judge", step, steps: judgeSteps, results, seconds: seconds()})));
+    yield {rare, phase: "judge", step: 0, steps: judgeSteps, results, seconds: seconds()};
+    const trained = yield* await until(trainJudge({steps: judgeSteps, trainCount: judgeTrain, test, ...place}, (step) => report({rare, phase: "judge", step, steps: judgeSteps, results, seconds: seconds()})));
     if (trained === null) return;
     judge = trained;
   }
   for (const share of shares) {
-    yield {phase: "mix", share, step: 0, steps, results: results.slice(), judge, seconds: seconds()};
+    yield {rare, phase: "mix", share, step: 0, steps, results: results.slice(), judge, seconds: seconds()};
     const run = train(biasAutoencoder({hidden, bottleneck}), {
       data: mixData(rare, share, {total, test}),
       batchSize, steps, seed, snapshotEvery: 1000, validation: "none",
       include: {reconstructions: test},
       ...place
     });
-    const last = yield* await until(lastSnapshot(run, (s) => report({phase: "mix", share, step: s.step, steps, results: results.slice(), judge, seconds: seconds()})));
+    const last = yield* await until(lastSnapshot(run, (s) => report({rare, phase: "mix", share, step: s.step, steps, results: results.slice(), judge, seconds: seconds()})));
     if (last === null) return;
     const examples = last.info.examples!;
     results.push(measureMix({originals: examples.x, outputs: last.reconstructions!, labels: examples.labels!, rare, share, rareCount: trainingMix(rare, share, total)[rare]!, judge: judge.weights}));
   }
-  yield {phase: "done", step: steps, steps, results: results.slice(), judge, seconds: seconds()};
+  yield {rare, phase: "done", step: steps, steps, results: results.slice(), judge, seconds: seconds()};
 }
