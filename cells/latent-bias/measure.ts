@@ -24,6 +24,8 @@ export interface MixResult {
   testPerClass: number;
 }
 
+const originalsRead = new WeakMap<Float32Array, WeakMap<WeightValues[], Uint8Array>>();
+
 export function measureMix({originals, outputs, labels, rare, share, rareCount, judge}: {originals: Float32Array; outputs: Float32Array; labels: Uint8Array; rare: number; share: number; rareCount: number; judge?: WeightValues[]}): MixResult {
   const perClass = perClassMse(originals, outputs, labels);
   const commonError = perClass.filter((_, d) => d !== rare).reduce((a, b) => a + b, 0) / 9;
@@ -37,7 +39,11 @@ export function measureMix({originals, outputs, labels, rare, share, rareCount, 
       return out;
     };
     const read = classify(judge, pick(outputs));
-    const readOriginals = classify(judge, pick(originals));
+    // The originals are fixed for a run: read them once per run and judge, not per snapshot.
+    const byJudge = originalsRead.get(originals) ?? new WeakMap<WeightValues[], Uint8Array>();
+    originalsRead.set(originals, byJudge);
+    const readOriginals = byJudge.get(judge) ?? classify(judge, pick(originals));
+    byJudge.set(judge, readOriginals);
     const readAs = new Array<number>(10).fill(0);
     read.forEach((d) => (readAs[d]! += 1));
     result.readAs = readAs;

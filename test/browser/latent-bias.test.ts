@@ -106,7 +106,7 @@ describe("the latent-bias lesson", () => {
     expect(rareError[3]).toBeGreaterThan(rareError[0]! * 1.15);
     expect(rareError[2]).toBeGreaterThan(rareError[0]!);
     expect(misread[3]).toBeGreaterThan(misread[0]! + 20);
-    expect(await page.$eval('[data-cell="sweep-plot"] svg', (s) => s.getAttribute("aria-label"))).toMatch(/at 0 % the 7s/);
+    expect(await page.$eval('[data-cell="sweep-plot"] svg[aria-label]', (s) => s.getAttribute("aria-label"))).toMatch(/at 0 % the 7s/);
     expect(await longestTask()).toBeLessThan(250);
     expect((await tensorCount()).worker).toBe(before);
     expect(await pageProblems(watch)).toEqual([]);
