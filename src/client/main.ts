@@ -7,6 +7,7 @@ import {computeAfterFrames} from "./slice.js";
 import {mendAccessibilityOf} from "./display.js";
 import {setupEmbedControls} from "./embed-control.js";
 import {setupSteps} from "./steps.js";
+import {setupPrint} from "./print.js";
 import {setupProgress} from "./home.js";
 import {setupEditing} from "./editing.js";
 
@@ -79,6 +80,7 @@ export function boot(page: PageDefinition): LecternHandle {
   // Steps after the cells are defined: hiding a step never stops its cells.
   setupProgress(setupSteps());
   setupEditing(handle);
+  setupPrint();
   document.documentElement.dataset.lectern = "ready";
   return handle;
 }

@@ -154,6 +154,31 @@ describe("print", () => {
     expect(printed).toEqual({shown: 3, breaks: ["auto", "page", "page"], controls: ["none", "none", "none"]});
     await page.context().close();
   });
+
+  it("a lesson step taller than a page is scaled to fit one (down to a floor), and is unscaled after printing", async () => {
+    const {page} = await openPage(browser, `${course.url}matmul-shapes/`);
+    await settle(page);
+    await page.emulateMedia({media: "print"});
+    await page.waitForFunction(() => document.querySelector("section.step[data-print-scale]") !== null);
+    const steps = await page.$$eval("article.notebook > section.step", (ss) => ss.map((s) => ({
+      scale: Number((s as HTMLElement).dataset.printScale ?? 1),
+      // The zoomed box as laid out: getBoundingClientRect reports it after zoom.
+      height: s.getBoundingClientRect().height
+    })));
+    // A4 less 12 mm margins, in CSS pixels.
+    const pageHeight = (273 / 25.4) * 96;
+    expect(steps.length).toBeGreaterThan(2);
+    expect(steps.some((s) => s.scale < 1)).toBe(true);
+    for (const s of steps) {
+      expect(s.scale).toBeGreaterThanOrEqual(0.55);
+      // A step fits its page unless it is at the floor scale (then it flows on).
+      if (s.scale > 0.55) expect(s.height).toBeLessThanOrEqual(pageHeight);
+    }
+    await page.emulateMedia({media: "screen"});
+    await page.waitForFunction(() => document.querySelector("section.step[data-print-scale]") === null);
+    expect(await page.$$eval("article.notebook > section.step", (ss) => ss.filter((s) => (s as HTMLElement).style.zoom !== "").length)).toBe(0);
+    await page.context().close();
+  });
 });
 
 describe("progress in the browser", () => {
