@@ -54,7 +54,7 @@ export function predictionFigure({task, width = 720}: {task: WindowSet; width?: 
     path.setAttribute("d", predictions ? task.testTimes.map((t, k) => `${k ? "L" : "M"}${x.apply(t).toFixed(1)},${y.apply(predictions[k]!).toFixed(1)}`).join("") : "");
     const sentence = predictions
       ? `After ${run!.step} training steps the RNN's one-step-ahead predictions on the ${task.testTimes.length} test steps (t ≥ ${split}, never trained on) have MSE ${mse(predictions, task.testY).toFixed(4)}; always predicting the training mean gives ${task.meanBaseline.toFixed(3)}, and the noise alone costs σ² = ${task.noiseFloor.toFixed(4)}.`
-      : `The series (dots) from t = ${from}, σ = ${Math.sqrt(task.noiseFloor).toFixed(2)}: the training stretch ends at t = ${split - 1}; press Play below to train the RNN and draw its predictions on the test stretch.`;
+      : `The series (dots) from t = ${from}, σ = ${Math.sqrt(task.noiseFloor).toFixed(2)}: the training stretch ends at t = ${split - 1}, and always predicting the training mean would score MSE ${task.meanBaseline.toFixed(3)} on the test stretch; press Play below to train the RNN and draw its predictions there.`;
     plot.setAttribute("aria-label", sentence);
     caption.textContent = sentence;
   };
