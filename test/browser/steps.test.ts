@@ -96,7 +96,7 @@ describe("present mode", () => {
     expect(slide).toMatchObject({top: 0, width: 1024, header: "none"});
     expect(slide.font).toBeGreaterThan(18);
     await page.click('[data-cell="fit"] .lt-play');
-    await page.waitForFunction(() => /^step \d+/.test(document.querySelector('[data-cell="fitStep"]')?.textContent ?? "") && ((document.querySelector('[data-cell="fit"] .lectern-trainer') as any).value?.step ?? 0) >= 3);
+    await page.waitForFunction(() => /^step \d+/.test(document.querySelector('[data-cell="fitStep"] .cell-output')?.textContent ?? "") && ((document.querySelector('[data-cell="fit"] .lectern-trainer') as any).value?.step ?? 0) >= 3);
     const first = await trainerStep(page);
     await page.waitForFunction((s) => ((document.querySelector('[data-cell="fit"] .lectern-trainer') as any).value?.step ?? 0) > s + 3, first);
     // Content taller than the window scrolls inside the slide.
