@@ -181,7 +181,7 @@ export function lossCurvesPlot(width: number, current?: number): HTMLElement {
     marks
   });
   const now = current !== undefined && Number.isFinite(current) ? ` The dashed line marks the run's latest mean D(G(z)) = ${current.toFixed(3)}.` : "";
-  return figure(plot as Element, `The two generator losses against D(G(z)): log(1 − D) is flat near D = 0, −log D is steep there.${now}`, `Near D(G(z)) = 0, where a poor generator starts, log(1 − D) is flat (slope −D per unit of D's logit) and −log D is steep (slope −(1 − D)).${now}`);
+  return figure(plot as Element, `The two generator losses against D(G(z)): near D = 0, log(1 − D) is nearly flat (slope −1), −log D is steep (slope −1/D).${now}`, `Near D(G(z)) = 0, where a poor generator starts, log(1 − D) is nearly flat (slope −1; per unit of D's logit, −D, which vanishes) and −log D is steep (slope −1/D; per unit of logit, −(1 − D), near −1).${now}`);
 }
 
 export interface Dynamics {
