@@ -4,7 +4,7 @@
 // with a 2-unit bottleneck the latent plane fills and a clicked point is decoded.
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import type {Page} from "playwright-core";
-import {openLesson, cellStates, pageProblems, setRange, type PageWatch, type OpenLesson} from "./harness.js";
+import {openLesson, cellStates, pageProblems, setRange, waitUntil, type PageWatch, type OpenLesson} from "./harness.js";
 
 let lesson: OpenLesson;
 let watch: PageWatch;
@@ -50,17 +50,17 @@ describe("the autoencoder lesson", () => {
     await setRange(page, "bottleneck", 64);
     await page.waitForFunction(() => document.querySelector("article")!.textContent!.includes("784-128-64-128-784, has 218,192 parameters"));
     await page.click('[data-cell="output"] label:has-text("linear + MSE")');
-    await page.waitForFunction(async () => ((await (globalThis as any).__lectern.main.value("model")).compiled.loss === "meanSquaredError"));
+    await waitUntil(page, async () => ((await (globalThis as any).__lectern.main.value("model")).compiled.loss === "meanSquaredError"));
     expect(await spec()).toMatchObject({last: "linear", loss: "meanSquaredError"});
     await page.click('[data-cell="optimizer"] label:has-text("tf.train.adadelta default")');
-    await page.waitForFunction(async () => ((await (globalThis as any).__lectern.main.value("model")).compiled.optimizer === "adadelta"));
+    await waitUntil(page, async () => ((await (globalThis as any).__lectern.main.value("model")).compiled.optimizer === "adadelta"));
     expect(await spec()).toMatchObject({optimizer: "adadelta", learningRate: 0.001});
     // Back to the 16-unit model, Adam, sigmoid + BCE.
     await page.click('[data-cell="hidden"] label:text-is("64")');
     await setRange(page, "bottleneck", 16);
     await page.click('[data-cell="output"] label:has-text("sigmoid + BCE")');
     await page.click('[data-cell="optimizer"] label:has-text("adam")');
-    await page.waitForFunction(async () => (await (globalThis as any).__lectern.main.value("model")).countParams() === 103_328 && (await (globalThis as any).__lectern.main.value("model")).compiled.optimizer === "adam");
+    await waitUntil(page, async () => (await (globalThis as any).__lectern.main.value("model")).countParams() === 103_328 && (await (globalThis as any).__lectern.main.value("model")).compiled.optimizer === "adam");
     expect(Object.values(await cellStates(page))).not.toContain("rejected");
   });
 

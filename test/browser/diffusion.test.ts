@@ -5,7 +5,7 @@
 // reverse scrubber reaches its plot; re-running and resetting leak no tensor in the worker.
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import type {Page} from "playwright-core";
-import {openLesson, cellStates, pageProblems, setRange, type PageWatch, type OpenLesson} from "./harness.js";
+import {openLesson, cellStates, pageProblems, setRange, waitUntil, type PageWatch, type OpenLesson} from "./harness.js";
 
 let lesson: OpenLesson;
 let watch: PageWatch;
@@ -79,7 +79,7 @@ describe("the diffusion lesson", () => {
     const before = (await tensorCount()).worker;
     await page.click('[data-cell="diffRun"] button[aria-label="Play"]');
     // The untrained model's samples come first; they fly off (distance in the hundreds).
-    await page.waitForFunction(async () => (await (globalThis as any).__lectern.main.value("sampling"))?.sampledAt === 0, null, {timeout: 60_000});
+    await waitUntil(page, async () => (await (globalThis as any).__lectern.main.value("sampling"))?.sampledAt === 0, null, {timeout: 60_000});
     expect(await label("reverse")).toMatch(/untrained model/);
     let s: Sampled | null = null;
     const until = Date.now() + 200_000;
@@ -110,12 +110,12 @@ describe("the diffusion lesson", () => {
 
     // Re-run from fresh weights, then reset: the worker frees every run.
     await page.click('[data-cell="diffRun"] button[aria-label="Reset to the initial weights"]');
-    await page.waitForFunction(async () => (await (globalThis as any).__lectern.main.value("diffRun")) === undefined, null, {timeout: 20_000});
+    await waitUntil(page, async () => (await (globalThis as any).__lectern.main.value("diffRun")) === undefined, null, {timeout: 20_000});
     await page.click('[data-cell="diffRun"] button[aria-label="Play"]');
-    await page.waitForFunction(async () => ((await (globalThis as any).__lectern.main.value("diffRun"))?.step ?? 0) > 20, null, {timeout: 60_000});
+    await waitUntil(page, async () => ((await (globalThis as any).__lectern.main.value("diffRun"))?.step ?? 0) > 20, null, {timeout: 60_000});
     await page.click('[data-cell="diffRun"] button[aria-label="Pause"]');
     await page.click('[data-cell="diffRun"] button[aria-label="Reset to the initial weights"]');
-    await page.waitForFunction(async () => (await (globalThis as any).__lectern.main.value("diffRun")) === undefined, null, {timeout: 20_000});
+    await waitUntil(page, async () => (await (globalThis as any).__lectern.main.value("diffRun")) === undefined, null, {timeout: 20_000});
     // The worker frees a run when it is next free: a sampling in flight (a few seconds) finishes first.
     let left = (await tensorCount()).worker;
     for (const until = Date.now() + 20_000; left !== before && Date.now() < until; left = (await tensorCount()).worker) await page.waitForTimeout(250);

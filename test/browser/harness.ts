@@ -120,3 +120,20 @@ export async function openLesson(slug: string): Promise<OpenLesson> {
   await settle(watch.page, 60_000);
   return {site, browser, watch, page: watch.page, close: () => browser.close().then(() => site.close())};
 }
+
+/** Waits until `predicate`, run in the page, resolves truthy. Unlike page.waitForFunction, which
+ *  takes an async predicate's promise as truthy and returns at once, this awaits each answer. */
+export async function waitUntil(page: Page, predicate: (arg: any) => unknown, arg?: unknown, {timeout = 30_000, polling = 250}: {timeout?: number; polling?: number} = {}): Promise<void> {
+  const until = Date.now() + timeout;
+  let last: unknown;
+  for (;;) {
+    // A predicate that throws (a value not defined yet) counts as not yet true.
+    try {
+      if (await page.evaluate(predicate, arg)) return;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > until) throw new Error(`waitUntil: not true after ${timeout} ms: ${String(predicate).slice(0, 200)}${last ? `; last error: ${String(last).slice(0, 300)}` : ""}`);
+    await new Promise((r) => setTimeout(r, polling));
+  }
+}

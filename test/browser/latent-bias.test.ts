@@ -4,7 +4,7 @@
 // the per-class error table, and the rare digit's error rises as its share falls.
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import type {Page} from "playwright-core";
-import {openLesson, cellStates, pageProblems, setRange, type PageWatch, type OpenLesson} from "./harness.js";
+import {openLesson, cellStates, pageProblems, setRange, waitUntil, type PageWatch, type OpenLesson} from "./harness.js";
 
 let lesson: OpenLesson;
 let watch: PageWatch;
@@ -55,11 +55,11 @@ describe("the latent-bias lesson", () => {
     expect((await mixNow())[7]).toBe(225);
     expect(await label()).toMatch(/225 7s \(5 %\)/);
     await page.selectOption('[data-cell="rare"] select', "3");
-    await page.waitForFunction(async () => ((await (globalThis as any).__lectern.main.value("data")).perDigit[3] === 225));
+    await waitUntil(page, async () => ((await (globalThis as any).__lectern.main.value("data")).perDigit[3] === 225));
     expect((await mixNow())[7]).toBe(475);
     await page.selectOption('[data-cell="rare"] select', "7");
     await setRange(page, "share", 0);
-    await page.waitForFunction(async () => ((await (globalThis as any).__lectern.main.value("data")).perDigit[7] === 0));
+    await waitUntil(page, async () => ((await (globalThis as any).__lectern.main.value("data")).perDigit[7] === 0));
     expect(Object.values(await cellStates(page))).not.toContain("rejected");
   });
 

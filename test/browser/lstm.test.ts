@@ -6,7 +6,7 @@
 // re-running leaks no tensor in the worker.
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import type {Page} from "playwright-core";
-import {openLesson, cellStates, pageProblems, setRange, type PageWatch, type OpenLesson} from "./harness.js";
+import {openLesson, cellStates, pageProblems, setRange, waitUntil, type PageWatch, type OpenLesson} from "./harness.js";
 
 let lesson: OpenLesson;
 let watch: PageWatch;
@@ -84,7 +84,7 @@ describe("the lstm lesson", () => {
     await changes("gates", () => setRange(page, "forgetBias", 1));
     expect(Math.min(...(await value<Trace>("trace")).steps[0]!.f)).toBeLessThan(0.85);
     await setRange(page, "forgetBias", 3);
-    await page.waitForFunction(async () => Math.min(...(await (globalThis as any).__lectern.main.value("trace")).steps[0].f) > 0.85);
+    await waitUntil(page, async () => Math.min(...(await (globalThis as any).__lectern.main.value("trace")).steps[0].f) > 0.85);
     expect(await pageProblems(watch)).toEqual([]);
   });
 
@@ -114,7 +114,7 @@ describe("the lstm lesson", () => {
     expect(state!.rnn).toBeGreaterThan(1.2);
     expect(Math.max(0, ...longTasks)).toBeLessThan(250);
     expect(await text("accuracyPlot")).toMatch(/LSTM (9\d|100) %/);
-    await page.waitForFunction(async () => (await (globalThis as any).__lectern.main.value("trace")).trained);
+    await waitUntil(page, async () => (await (globalThis as any).__lectern.main.value("trace")).trained);
     expect(await text("cellDiagram")).toMatch(/Weights after \d+ training steps/);
     // The trained LSTM answers the page's own sequence: its top class is the opening symbol.
     const trace = await value<Trace>("trace");
@@ -123,18 +123,18 @@ describe("the lstm lesson", () => {
     // T restarts the run (the trainer re-creates it); Reset frees it; the worker ends where it began.
     await page.click('[data-cell="raceRun"] button[aria-label="Pause"]');
     await page.selectOption('[data-cell="seqLength"] select', {label: "10"});
-    await page.waitForFunction(async () => (await (globalThis as any).__lectern.main.value("raceRun")) === undefined, null, {timeout: 20_000});
+    await waitUntil(page, async () => (await (globalThis as any).__lectern.main.value("raceRun")) === undefined, null, {timeout: 20_000});
     expect((await value<Trace>("trace")).T).toBe(10);
     await page.click('[data-cell="raceRun"] button[aria-label="Play"]');
-    await page.waitForFunction(async () => ((await (globalThis as any).__lectern.main.value("raceRun"))?.step ?? 0) > 20, null, {timeout: 60_000});
+    await waitUntil(page, async () => ((await (globalThis as any).__lectern.main.value("raceRun"))?.step ?? 0) > 20, null, {timeout: 60_000});
     await page.click('[data-cell="raceRun"] button[aria-label="Pause"]');
     await page.click('[data-cell="raceRun"] button[aria-label="Reset to the initial weights"]');
-    await page.waitForFunction(async () => (await (globalThis as any).__lectern.main.value("raceRun")) === undefined, null, {timeout: 20_000});
+    await waitUntil(page, async () => (await (globalThis as any).__lectern.main.value("raceRun")) === undefined, null, {timeout: 20_000});
     await page.click('[data-cell="raceRun"] button[aria-label="Play"]');
-    await page.waitForFunction(async () => ((await (globalThis as any).__lectern.main.value("raceRun"))?.step ?? 0) > 10, null, {timeout: 60_000});
+    await waitUntil(page, async () => ((await (globalThis as any).__lectern.main.value("raceRun"))?.step ?? 0) > 10, null, {timeout: 60_000});
     await page.click('[data-cell="raceRun"] button[aria-label="Pause"]');
     await page.click('[data-cell="raceRun"] button[aria-label="Reset to the initial weights"]');
-    await page.waitForFunction(async () => (await (globalThis as any).__lectern.main.value("raceRun")) === undefined, null, {timeout: 20_000});
+    await waitUntil(page, async () => (await (globalThis as any).__lectern.main.value("raceRun")) === undefined, null, {timeout: 20_000});
     await page.waitForTimeout(500);
     expect((await tensorCount()).worker).toBe(before);
     expect(await pageProblems(watch)).toEqual([]);

@@ -3,7 +3,7 @@
 // the page's tensors stay constant; the live MNIST classifier's loss falls and accuracy rises.
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import type {Page} from "playwright-core";
-import {openLesson, cellStates, pageProblems, setRange, type PageWatch, type OpenLesson} from "./harness.js";
+import {openLesson, cellStates, pageProblems, setRange, waitUntil, type PageWatch, type OpenLesson} from "./harness.js";
 
 let lesson: OpenLesson;
 let watch: PageWatch;
@@ -137,7 +137,7 @@ describe("the matmul-shapes lesson", () => {
     await page.click('[data-cell="hidden-units"] label:text-is("32")');
     await page.click('[data-cell="optimizer"] label:has-text("sgd")');
     await page.click('[data-cell="learning-rate"] label:text-is("0.1")');
-    await page.waitForFunction(async () => {
+    await waitUntil(page, async () => {
       const spec = (await (globalThis as any).__lectern.main.value("classifier")) as {countParams(): number; compiled: {optimizer: string; learningRate: number}};
       return spec.countParams() === 25_450 && spec.compiled.optimizer === "sgd" && spec.compiled.learningRate === 0.1;
     });

@@ -5,7 +5,7 @@
 // with no main-thread task over 250 ms; re-running leaks no tensor in the worker.
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import type {Page} from "playwright-core";
-import {openLesson, cellStates, pageProblems, setRange, type PageWatch, type OpenLesson} from "./harness.js";
+import {openLesson, cellStates, pageProblems, setRange, waitUntil, type PageWatch, type OpenLesson} from "./harness.js";
 
 let lesson: OpenLesson;
 let watch: PageWatch;
@@ -123,11 +123,11 @@ describe("the rnn lesson", () => {
     for (let i = 0; i < 2; i++) {
       if (i > 0) {
         await page.click('[data-cell="rnnRun"] button[aria-label="Play"]');
-        await page.waitForFunction(async () => ((await (globalThis as any).__lectern.main.value("rnnRun"))?.step ?? 0) > 20, null, {timeout: 60_000});
+        await waitUntil(page, async () => ((await (globalThis as any).__lectern.main.value("rnnRun"))?.step ?? 0) > 20, null, {timeout: 60_000});
       }
       await page.click('[data-cell="rnnRun"] button[aria-label="Pause"]');
       await page.click('[data-cell="rnnRun"] button[aria-label="Reset to the initial weights"]');
-      await page.waitForFunction(async () => (await (globalThis as any).__lectern.main.value("rnnRun")) === undefined, null, {timeout: 20_000});
+      await waitUntil(page, async () => (await (globalThis as any).__lectern.main.value("rnnRun")) === undefined, null, {timeout: 20_000});
     }
     await expect.poll(workerTensors, {timeout: 10_000}).toBe(before);
     expect(await pageProblems(watch)).toEqual([]);

@@ -4,7 +4,7 @@
 // β reach what depends on them; re-running leaks no tensor in the worker.
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import type {Page} from "playwright-core";
-import {openLesson, cellStates, pageProblems, setRange, type PageWatch, type OpenLesson} from "./harness.js";
+import {openLesson, cellStates, pageProblems, setRange, waitUntil, type PageWatch, type OpenLesson} from "./harness.js";
 
 let lesson: OpenLesson;
 let watch: PageWatch;
@@ -86,12 +86,12 @@ describe("the vae lesson", () => {
     // β restarts the run (the trainer re-creates it): the page stays clean, the worker frees the old run.
     await page.click('[data-cell="vaeRun"] button[aria-label="Pause"]');
     await setRange(page, "beta", 2);
-    await page.waitForFunction(async () => (await (globalThis as any).__lectern.main.value("vaeRun")) === undefined, null, {timeout: 20_000});
+    await waitUntil(page, async () => (await (globalThis as any).__lectern.main.value("vaeRun")) === undefined, null, {timeout: 20_000});
     await page.click('[data-cell="vaeRun"] button[aria-label="Play"]');
-    await page.waitForFunction(async () => ((await (globalThis as any).__lectern.main.value("vaeRun"))?.step ?? 0) > 20, null, {timeout: 60_000});
+    await waitUntil(page, async () => ((await (globalThis as any).__lectern.main.value("vaeRun"))?.step ?? 0) > 20, null, {timeout: 60_000});
     await page.click('[data-cell="vaeRun"] button[aria-label="Pause"]');
     await page.click('[data-cell="vaeRun"] button[aria-label="Reset to the initial weights"]');
-    await page.waitForFunction(async () => (await (globalThis as any).__lectern.main.value("vaeRun")) === undefined, null, {timeout: 20_000});
+    await waitUntil(page, async () => (await (globalThis as any).__lectern.main.value("vaeRun")) === undefined, null, {timeout: 20_000});
     await page.waitForTimeout(500);
     expect((await tensorCount()).worker).toBe(before);
     expect(await pageProblems(watch)).toEqual([]);
