@@ -1,0 +1,258 @@
+// A faster matMul for the wasm backend. tfjs-backend-wasm 4.22.0 runs XNNPACK only when neither
+// operand is transposed; a transposed operand falls to a scalar loop (~2.5–3 GFLOP/s), and a dense
+// layer's backward pass transposes both ways. This registers, as the wasm backend's BatchMatMul
+// and _FusedMatMul, a register-blocked wasm SIMD kernel (kernels/matmul.ts, compiled into
+// ./matmul-wasm.ts) that packs either operand as it reads it, so all four transpose cases run at
+// the same speed, with bias and activation applied in the same call.
+//
+// It reads and writes tensors in place in the backend's own WebAssembly.Memory (the module imports
+// it): the backend's data map gives each tensor's byte offset, outputs come from the backend's
+// allocator (makeOutput), scratch from its malloc. Those are tfjs internals, so tfjs is pinned to
+// an exact version and `installFastMatMul` checks them (shape of the objects, a probe tensor, and
+// the kernel against the stock one on small odd sizes) before registering anything; if they are
+// not what it expects it says so with console.warn and leaves the stock kernels in place
+// (test/cells/fast-matmul.test.ts fails then too). Anything the kernel does not cover (other
+// dtypes, prelu, a bias that is not one value per column, batch shapes that broadcast both ways)
+// goes to the kernel registered before it.
+import {tf} from "./tfjs.js";
+import {MATMUL_WASM_RELAXED, MATMUL_WASM_SIMD} from "./matmul-wasm.js";
+
+type KernelConfig = NonNullable<ReturnType<typeof tf.getKernel>>;
+type KernelArgs = Parameters<KernelConfig["kernelFunc"]>[0];
+
+/** The parts of tfjs-backend-wasm's BackendWasm this relies on (4.22.0). */
+interface WasmBackendInternals {
+  wasm: {asm?: {memory?: unknown}; _malloc?: (bytes: number) => number; _free?: (pointer: number) => void};
+  dataIdMap: {get(dataId: object): {memoryOffset?: unknown; shape?: number[]; dtype?: string} | undefined};
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+}
+
+interface KernelExports {
+  matmul(a: number, b: number, c: number, batches: number, strideA: number, strideB: number, m: number, n: number, k: number,
+    transA: number, transB: number, bias: number, activation: number, alpha: number, scratch: number): void;
+  scratchBytes(m: number, n: number, k: number): number;
+}
+
+/** tfjs activation names → the kernel's numbers (kernels/matmul.ts). */
+const ACTIVATIONS: Record<string, number> = {linear: 0, relu: 1, relu6: 2, leakyrelu: 3, sigmoid: 4, elu: 5};
+const KERNELS = ["BatchMatMul", "_FusedMatMul"] as const;
+
+interface Installed {
+  module: WebAssembly.Module;
+  variant: string;
+  /** The kernels registered before ours (what we fall back to, and put back on removal). */
+  previous: Map<string, KernelConfig>;
+}
+let installed: Installed | undefined;
+/** Per backend memory: the kernel instance and its scratch area in that memory. */
+const instances = new WeakMap<object, {exports: KernelExports; scratch: number; scratchBytes: number}>();
+/** Kernel calls since install, by path (tests read it to see the kernel really ran). */
+export const fastMatMulCalls = {fast: 0, fallback: 0};
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+/** Why the wasm backend's internals are not what the kernel expects; null when they are. */
+export function fastMatMulProblem(backend: unknown): string | null {
+  const b = backend as Partial<WasmBackendInternals> | undefined;
+  if (!b || typeof b !== "object") return "no wasm backend object";
+  if (!b.wasm || typeof b.wasm !== "object") return "backend.wasm (the Emscripten module) is missing";
+  if (!(b.wasm.asm?.memory instanceof WebAssembly.Memory)) return "backend.wasm.asm.memory is not a WebAssembly.Memory";
+  if (typeof b.wasm._malloc !== "function" || typeof b.wasm._free !== "function") return "backend.wasm._malloc/_free are missing";
+  if (typeof b.dataIdMap?.get !== "function") return "backend.dataIdMap.get is missing";
+  if (typeof b.makeOutput !== "function") return "backend.makeOutput is missing";
+  if (typeof SharedArrayBuffer !== "undefined" && b.wasm.asm.memory.buffer instanceof SharedArrayBuffer) {
+    return "the backend runs its threaded build (shared memory), which this kernel does not import";
+  }
+  // A probe tensor: its data map entry must give the byte offset of its values in that memory.
+  const values = [1.5, -2.25, 3, 0.125, 7];
+  const probe = tf.tensor1d(values);
+  try {
+    const entry = b.dataIdMap.get(probe.dataId);
+    const offset = entry?.memoryOffset;
+    if (typeof offset !== "number" || offset % 4 !== 0) return "the data map gives no memoryOffset for a tensor";
+    const seen = new Float32Array(b.wasm.asm.memory.buffer, offset, values.length);
+    if (!values.every((v, i) => seen[i] === v)) return "a tensor's values are not at its memoryOffset";
+  } finally {
+    probe.dispose();
+  }
+  return null;
+}
+
+/** The instance bound to this backend's memory (made on first use; null if it cannot be). */
+function instanceFor(backend: WasmBackendInternals): {exports: KernelExports; scratch: number; scratchBytes: number} | null {
+  const memory = backend.wasm.asm?.memory as WebAssembly.Memory | undefined;
+  if (!installed || !(memory instanceof WebAssembly.Memory)) return null;
+  let state = instances.get(memory);
+  if (!state) {
+    const instance = new WebAssembly.Instance(installed.module, {env: {memory}});
+    state = {exports: instance.exports as unknown as KernelExports, scratch: 0, scratchBytes: 0};
+    instances.set(memory, state);
+  }
+  return state;
+}
+
+function scratchFor(backend: WasmBackendInternals, state: {scratch: number; scratchBytes: number}, bytes: number): number {
+  if (bytes > state.scratchBytes) {
+    if (state.scratch) backend.wasm._free!(state.scratch);
+    // Grow by half again so a run of slowly growing sizes does not reallocate every call.
+    state.scratchBytes = Math.max(bytes, Math.ceil(state.scratchBytes * 1.5));
+    state.scratch = backend.wasm._malloc!(state.scratchBytes) >>> 0;
+  }
+  return state.scratch;
+}
+
+const size = (shape: readonly number[]) => shape.reduce((n, d) => n * d, 1);
+
+/** Our kernel for both names; `previous` handles what it does not cover. */
+function fastKernel(name: string, args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
+  const previous = installed?.previous.get(name);
+  const fallback = () => {
+    fastMatMulCalls.fallback++;
+    return previous!.kernelFunc(args);
+  };
+  const {inputs, attrs} = args;
+  const backend = args.backend as unknown as WasmBackendInternals;
+  const {a, b, bias, preluActivationWeights} = inputs as Record<string, tf.TensorInfo | undefined>;
+  const {transposeA = false, transposeB = false, activation = "linear", leakyreluAlpha = 0.2} = (attrs ?? {}) as {
+    transposeA?: boolean; transposeB?: boolean; activation?: string; leakyreluAlpha?: number;
+  };
+  if (!a || !b || a.dtype !== "float32" || b.dtype !== "float32" || a.shape.length < 2 || b.shape.length < 2) return fallback();
+  const act = ACTIVATIONS[activation];
+  if (act === undefined || preluActivationWeights) return fallback();
+  const ra = a.shape.length, rb = b.shape.length;
+  const m = transposeA ? a.shape[ra - 1]! : a.shape[ra - 2]!;
+  const k = transposeA ? a.shape[ra - 2]! : a.shape[ra - 1]!;
+  const kb = transposeB ? b.shape[rb - 1]! : b.shape[rb - 2]!;
+  const n = transposeB ? b.shape[rb - 2]! : b.shape[rb - 1]!;
+  if (k !== kb) {
+    throw new Error(`Error in matMul: inner shapes (${k}) and (${kb}) of Tensors with shapes ${a.shape} and ${b.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`);
+  }
+  const batchA = size(a.shape.slice(0, -2)), batchB = size(b.shape.slice(0, -2));
+  const batchShape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const batches = Math.max(batchA, batchB);
+  // Only one side may broadcast, and only as a single matrix.
+  if ((batchA !== batchB && batchA !== 1 && batchB !== 1) || size(batchShape) !== batches) return fallback();
+  if (bias && (bias.dtype !== "float32" || bias.shape.length !== 1 || bias.shape[0] !== n)) return fallback();
+  const state = instanceFor(backend);
+  if (!state) return fallback();
+  fastMatMulCalls.fast++;
+  const out = backend.makeOutput([...batchShape, m, n], "float32");
+  if (batches * m * n === 0) return out;
+  const scratch = scratchFor(backend, state, state.exports.scratchBytes(m, n, k));
+  const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset as number;
+  state.exports.matmul(
+    offset(a), offset(b), offset(out), batches, batchA === 1 ? 0 : m * k * 4, batchB === 1 ? 0 : k * n * 4,
+    m, n, k, transposeA ? 1 : 0, transposeB ? 1 : 0, bias ? offset(bias) : 0, act, leakyreluAlpha, scratch
+  );
+  return out;
+}
+
+/** The best module this engine runs: relaxed SIMD, else plain SIMD, else none. */
+function pickModule(): {bytes: Uint8Array<ArrayBuffer>; variant: string} | null {
+  if (typeof WebAssembly === "undefined") return null;
+  const relaxed = decode(MATMUL_WASM_RELAXED);
+  if (WebAssembly.validate(relaxed)) return {bytes: relaxed, variant: "relaxed SIMD"};
+  const simd = decode(MATMUL_WASM_SIMD);
+  if (WebAssembly.validate(simd)) return {bytes: simd, variant: "SIMD"};
+  return null;
+}
+
+/**
+ * Registers the kernel on the wasm backend (which must be the active backend). Returns what it
+ * did, in words, or null when it kept the stock kernels (and warned if that was unexpected).
+ */
+export async function installFastMatMul(): Promise<string | null> {
+  if (installed) return describe(installed);
+  const picked = pickModule();
+  if (picked === null) return null; // no wasm SIMD here: stock kernels, as expected
+  const backend = tf.findBackend("wasm");
+  const problem = fastMatMulProblem(backend);
+  if (problem !== null) {
+    console.warn(`Lectern's fast matMul is off (tfjs internals changed: ${problem}); using tfjs's own kernels.`);
+    return null;
+  }
+  const module = await WebAssembly.compile(picked.bytes);
+  const previous = new Map<string, KernelConfig>();
+  for (const name of KERNELS) {
+    const config = tf.getKernel(name, "wasm");
+    if (!config) {
+      console.warn(`Lectern's fast matMul is off (the wasm backend has no ${name} kernel); using tfjs's own kernels.`);
+      return null;
+    }
+    previous.set(name, config);
+  }
+  installed = {module, variant: picked.variant, previous};
+  for (const name of KERNELS) {
+    tf.unregisterKernel(name, "wasm");
+    tf.registerKernel({kernelName: name, backendName: "wasm", kernelFunc: (args: KernelArgs) => fastKernel(name, args)});
+  }
+  const mismatch = selfCheck();
+  if (mismatch !== null) {
+    removeFastMatMul();
+    console.warn(`Lectern's fast matMul is off (it disagreed with tfjs's kernel: ${mismatch}); using tfjs's own kernels.`);
+    return null;
+  }
+  return describe(installed);
+}
+
+function describe(state: Installed): string {
+  return `${KERNELS.join(", ")}: Lectern's register-blocked wasm kernel (${state.variant}, 6×8 tiles, any transpose)`;
+}
+
+/** Puts back the kernels that were registered before ours. */
+export function removeFastMatMul(): void {
+  if (!installed) return;
+  for (const [name, config] of installed.previous) {
+    tf.unregisterKernel(name, "wasm");
+    tf.registerKernel(config);
+  }
+  installed = undefined;
+}
+
+export function fastMatMulInstalled(): boolean {
+  return installed !== undefined;
+}
+
+/** Ours against the kernel it replaces, on odd sizes in every transpose case with a fused
+ *  bias and sigmoid: a message if any result is off by more than 1e-4 of its scale. */
+function selfCheck(): string | null {
+  const previous = installed!.previous;
+  const backend = tf.findBackend("wasm")!;
+  const m = 7, k = 13, n = 11;
+  const data = (count: number, seed: number) => Float32Array.from({length: count}, (_, i) => Math.sin(seed * 12.9898 + i * 78.233));
+  for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+    const a = tf.tensor3d(data(m * k, 1), ta ? [1, k, m] : [1, m, k]);
+    const b = tf.tensor3d(data(k * n, 2), tb ? [1, n, k] : [1, k, n]);
+    const bias = tf.tensor1d(data(n, 3));
+    try {
+      for (const [name, inputs, attrs] of [
+        ["BatchMatMul", {a, b}, {transposeA: ta, transposeB: tb}],
+        // The stock _FusedMatMul is wrong with a transposed operand; compare against BatchMatMul + bias + sigmoid.
+        ["_FusedMatMul", {a, b, bias}, {transposeA: ta, transposeB: tb, activation: "sigmoid"}]
+      ] as const) {
+        const ours = tf.engine().runKernel(name, inputs, attrs) as tf.Tensor;
+        const product = previous.get("BatchMatMul")!.kernelFunc({inputs: {a, b}, backend, attrs: {transposeA: ta, transposeB: tb}}) as tf.TensorInfo;
+        const theirs = tf.engine().makeTensorFromTensorInfo(product);
+        const want = name === "BatchMatMul" ? theirs : tf.tidy(() => tf.sigmoid(tf.add(theirs, bias)));
+        const got = ours.dataSync(), expected = want.dataSync();
+        let worst = 0, scale = 0;
+        for (let i = 0; i < expected.length; i++) {
+          worst = Math.max(worst, Math.abs(got[i]! - expected[i]!));
+          scale = Math.max(scale, Math.abs(expected[i]!));
+        }
+        tf.dispose([ours, theirs, want]);
+        if (got.length !== expected.length || !(worst <= 1e-4 * scale)) {
+          return `${name} transposeA=${ta} transposeB=${tb}: off by ${worst} at scale ${scale}`;
+        }
+      }
+    } finally {
+      tf.dispose([a, b, bias]);
+    }
+  }
+  return null;
+}
