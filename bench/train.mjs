@@ -154,6 +154,15 @@ async function chromiumFigures() {
   await esbuild.build({...common, entryPoints: [join(ROOT, "cells/train/worker.ts")], outfile: join(site, "assets", "train-worker.js")});
   await esbuild.build({...common, stdin: {contents: PAGE_ENTRY, resolveDir: ROOT, loader: "ts"}, outfile: join(site, "assets", "page.js")});
   writeFileSync(join(site, "index.html"), `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="assets/page.js"></script>`);
+  // jax-js's page: the same model in its API, the whole step jit-compiled (bench/jax-autoencoder.ts).
+  let jaxBuilt = true;
+  try {
+    await esbuild.build({...common, stdin: {contents: `import {jaxBench} from "./bench/jax-autoencoder.ts"; window.jaxBench = jaxBench; document.documentElement.dataset.ready = "yes";`, resolveDir: ROOT, loader: "ts"}, outfile: join(site, "assets", "jax.js")});
+    writeFileSync(join(site, "jax.html"), `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="assets/jax.js"></script>`);
+  } catch (error) {
+    jaxBuilt = false;
+    say(`  jax-js page could not be built: ${error.message.split("\n")[0]}`);
+  }
   const types = {".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm"};
   // No COOP/COEP headers: the page is not cross-origin isolated, as on most static hosts.
   const server = createServer((req, res) => {
@@ -167,9 +176,9 @@ async function chromiumFigures() {
   const browser = await chromium.launch(chromiumLaunchOptions(["--headless", "--no-sandbox", "--no-first-run", "--enable-unsafe-swiftshader"]));
   results.chromium.version = browser.version();
   say(`Chromium ${browser.version()} headless, ${results.cores} cores, load average ${results.loadAverage.map((x) => x.toFixed(2)).join(" ")}`);
-  const open = async (query) => {
+  const open = async (query, file = "index.html") => {
     const page = await browser.newPage();
-    await page.goto(`${origin}/index.html?${query}`);
+    await page.goto(`${origin}/${file}?${query}`);
     await page.waitForSelector("html[data-ready]");
     return page;
   };
@@ -197,32 +206,43 @@ async function chromiumFigures() {
 
     // Epochs through the lessons' worker: ours and ?kernels=stock interleaved, REPEATS each.
     if (process.argv.includes("--matmul-only")) return;
-    const variants = [["ours", "backend=wasm"], ["stock", "backend=wasm&kernels=stock"]];
+    const tfjsEpoch = (page) => page.evaluate(([w, s]) => window.bench(w, s), [4, STEPS_PER_EPOCH]);
+    const jaxEpoch = (page) => page.evaluate(([s, w]) => window.jaxBench(s, w), [STEPS_PER_EPOCH, 4]).then((r) => ({...r, backend: {label: `jax-js wasm (${r.device}), jit`}}));
+    const variants = [["ours", "backend=wasm", "index.html", tfjsEpoch], ["stock", "backend=wasm&kernels=stock", "index.html", tfjsEpoch]];
+    if (jaxBuilt && !process.argv.includes("--no-jax")) variants.push(["jax-js", "", "jax.html", jaxEpoch]);
     const pages = {};
-    const times = {ours: [], stock: []};
+    const times = Object.fromEntries(variants.map(([key]) => [key, []]));
     const info = {};
     try {
-      for (const [key, query] of variants) pages[key] = await open(query);
+      for (const [key, query, file] of variants) pages[key] = await open(query, file);
       for (let r = 0; r < REPEATS + 1; r++) {
-        for (const [key] of r % 2 ? [...variants].reverse() : variants) {
-          // One epoch (31 steps) after 4 warm-up steps; the first round warms the worker up and is not counted.
-          const {ms, loss4, backend} = await pages[key].evaluate(([w, s]) => window.bench(w, s), [4, STEPS_PER_EPOCH]);
-          if (r > 0) times[key].push(seconds(ms));
-          info[key] = {loss4, label: backend.label, routes: backend.routes};
+        for (const [key, , , epoch] of r % 2 ? [...variants].reverse() : variants) {
+          // One epoch (31 steps) after 4 warm-up steps; the first round warms everything up and is not counted.
+          try {
+            const {ms, loss4, backend} = await epoch(pages[key]);
+            if (r > 0) times[key].push(seconds(ms));
+            info[key] = {loss4, label: backend.label, ...(backend.routes ? {routes: backend.routes} : {})};
+          } catch (error) {
+            info[key] = {error: error.message.split("\n")[0]};
+          }
         }
       }
       const row = (key) => {
         const xs = times[key];
-        return {median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs: xs, ...info[key]};
+        return xs.length ? {median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs: xs, ...info[key]} : info[key] ?? {error: "not measured"};
       };
-      results.chromium.autoencoderEpoch = {ours: row("ours"), stock: row("stock"), ratio: median(times.stock) / median(times.ours), repeats: REPEATS};
-      const e = results.chromium.autoencoderEpoch;
-      say(`\n  Autoencoder epoch in the page's training worker (8,000 digits, 784-128-64-128-784, BCE, Adam, batch 256), ${REPEATS} repeats each, interleaved`);
-      for (const key of ["stock", "ours"]) {
+      const e = (results.chromium.autoencoderEpoch = {repeats: REPEATS});
+      for (const [key] of variants) e[key] = row(key);
+      e.ratio = median(times.stock) / median(times.ours);
+      if (times["jax-js"]?.length) e.jaxOverOurs = median(times["jax-js"]) / median(times.ours);
+      say(`\n  Autoencoder epoch (8,000 digits, 784-128-64-128-784, BCE, Adam 1e-3, batch 256), ${REPEATS} repeats each, interleaved`);
+      const names = {stock: "tfjs, ?kernels=stock (worker)", ours: "tfjs, Lectern's kernels (worker)", "jax-js": "jax-js 0.1.25, jit (page)"};
+      for (const [key] of variants) {
         const x = e[key];
-        say(`  ${(key === "ours" ? "?backend=wasm (Lectern's kernels)" : "?backend=wasm&kernels=stock").padEnd(36)} median ${x.median.toFixed(2)} s/epoch  (min ${x.min.toFixed(2)}, max ${x.max.toFixed(2)})  loss at step 4 ${x.loss4.toFixed(6)}  [${x.label}]`);
+        if (x.median === undefined) say(`  ${names[key].padEnd(34)} could not run: ${x.error}`);
+        else say(`  ${names[key].padEnd(34)} median ${x.median.toFixed(2)} s/epoch  (min ${x.min.toFixed(2)}, max ${x.max.toFixed(2)})  loss at step 4 ${x.loss4.toFixed(4)}  [${x.label}]`);
       }
-      say(`  ours is ${e.ratio.toFixed(2)}× stock (median over median); jax-js: not measured by this bench (issue 23 measured 0.41–0.52 s on this machine class)`);
+      say(`  ours: ${e.ratio.toFixed(2)}× faster than stock (median over median)${e.jaxOverOurs ? `; jax-js takes ${e.jaxOverOurs.toFixed(2)}× ours` : "; jax-js not measured"}`);
     } catch (error) {
       say(`  autoencoder epochs could not run: ${error.message.split("\n")[0]}`);
     } finally {
