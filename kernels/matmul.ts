@@ -284,3 +284,40 @@ export function matmul(
     epilogue(ci, m, n, bias, activation, alpha);
   }
 }
+
+/**
+ * One Adam step for one variable, as tfjs 4.22's AdamOptimizer computes it op by op in float32
+ * (same operations, same order, each rounded to f32, no fused multiply-add), in one pass:
+ *   m' = m·β1 + g·(1−β1);  v' = v·β2 + g²·(1−β2)
+ *   x' = (m'/(1−β1ᵗ)) / (√(v'/(1−β2ᵗ)) + ε) · (−lr) + x
+ * Writes x', m', v' to the three outputs (fresh tensors from the backend's allocator).
+ */
+export function adam(
+  x: usize, g: usize, m: usize, v: usize, outX: usize, outM: usize, outV: usize, n: i32,
+  beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, oneMinusAccBeta1: f32, oneMinusAccBeta2: f32,
+  negLr: f32, eps: f32
+): void {
+  const b1 = f32x4.splat(beta1), c1 = f32x4.splat(oneMinusBeta1), b2 = f32x4.splat(beta2), c2 = f32x4.splat(oneMinusBeta2);
+  const a1 = f32x4.splat(oneMinusAccBeta1), a2 = f32x4.splat(oneMinusAccBeta2), lr = f32x4.splat(negLr), e = f32x4.splat(eps);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>(i * 4);
+    const gi = v128.load(g + o);
+    const m2 = f32x4.add(f32x4.mul(v128.load(m + o), b1), f32x4.mul(gi, c1));
+    const v2 = f32x4.add(f32x4.mul(v128.load(v + o), b2), f32x4.mul(f32x4.mul(gi, gi), c2));
+    const step = f32x4.div(f32x4.div(m2, a1), f32x4.add(f32x4.sqrt(f32x4.div(v2, a2)), e));
+    v128.store(outX + o, f32x4.add(f32x4.mul(step, lr), v128.load(x + o)));
+    v128.store(outM + o, m2);
+    v128.store(outV + o, v2);
+  }
+  for (; i < n; i++) {
+    const o = <usize>(i * 4);
+    const gi = load<f32>(g + o);
+    const m2: f32 = load<f32>(m + o) * beta1 + gi * oneMinusBeta1;
+    const v2: f32 = load<f32>(v + o) * beta2 + (gi * gi) * oneMinusBeta2;
+    const step: f32 = (m2 / oneMinusAccBeta1) / (Mathf.sqrt(v2 / oneMinusAccBeta2) + eps);
+    store<f32>(outX + o, step * negLr + load<f32>(x + o));
+    store<f32>(outM + o, m2);
+    store<f32>(outV + o, v2);
+  }
+}

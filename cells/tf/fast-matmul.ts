@@ -28,6 +28,8 @@ interface WasmBackendInternals {
 }
 
 interface KernelExports {
+  adam(x: number, g: number, m: number, v: number, outX: number, outM: number, outV: number, n: number, beta1: number, oneMinusBeta1: number,
+    beta2: number, oneMinusBeta2: number, oneMinusAccBeta1: number, oneMinusAccBeta2: number, negLr: number, eps: number): void;
   matmul(a: number, b: number, c: number, batches: number, strideA: number, strideB: number, m: number, n: number, k: number,
     transA: number, transB: number, bias: number, activation: number, alpha: number, scratch: number): void;
   scratchBytes(m: number, n: number, k: number): number;
@@ -42,7 +44,24 @@ interface Installed {
   variant: string;
   /** The kernels registered before ours (what we fall back to, and put back on removal). */
   previous: Map<string, KernelConfig>;
+  /** tfjs's AdamOptimizer.prototype.applyGradients, put back on removal. */
+  adam: AdamOptimizerInternals["applyGradients"];
 }
+
+/** The parts of tfjs-core 4.22's AdamOptimizer the one-pass Adam relies on. */
+interface AdamOptimizerInternals {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
+  accumulatedFirstMoment: ({originalName: string; variable: tf.Variable} | undefined)[];
+  accumulatedSecondMoment: ({originalName: string; variable: tf.Variable} | undefined)[];
+  applyGradients(variableGradients: tf.NamedTensorMap | {name: string; tensor: tf.Tensor}[]): void;
+  incrementIterations(): void;
+}
+const ADAM_KERNEL = "LecternAdam";
 let installed: Installed | undefined;
 /** Per backend memory: the kernel instance and its scratch area in that memory. */
 const instances = new WeakMap<object, {exports: KernelExports; scratch: number; scratchBytes: number}>();
@@ -152,6 +171,71 @@ function fastKernel(name: string, args: KernelArgs): tf.TensorInfo | tf.TensorIn
   return out;
 }
 
+/** One Adam step for one variable in one pass (kernels/matmul.ts `adam`): outputs x', m', v'. */
+function adamKernel(args: KernelArgs): tf.TensorInfo[] {
+  const backend = args.backend as unknown as WasmBackendInternals;
+  const {x, g, m, v} = args.inputs as Record<string, tf.TensorInfo>;
+  const a = args.attrs as unknown as {beta1: number; beta2: number; oneMinusAccBeta1: number; oneMinusAccBeta2: number; learningRate: number; epsilon: number};
+  const state = instanceFor(backend)!;
+  const outs = [x!, m!, v!].map((t) => backend.makeOutput(t.shape, "float32"));
+  const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset as number;
+  state.exports.adam(offset(x!), offset(g!), offset(m!), offset(v!), offset(outs[0]!), offset(outs[1]!), offset(outs[2]!), size(x!.shape),
+    a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.oneMinusAccBeta1, a.oneMinusAccBeta2, -a.learningRate, a.epsilon);
+  return outs;
+}
+
+/** AdamOptimizer.applyGradients with the per-variable arithmetic in one kernel on the wasm
+ *  backend (about a dozen kernel launches fewer per variable); tfjs's own method elsewhere, or
+ *  for anything not float32. Same state (moments, accBeta), same float32 results. */
+function fusedApplyGradients(this: AdamOptimizerInternals, variableGradients: tf.NamedTensorMap | {name: string; tensor: tf.Tensor}[]): void {
+  const original = installed?.adam;
+  const names = Array.isArray(variableGradients) ? variableGradients.map((v) => v.name) : Object.keys(variableGradients);
+  const gradientOf = (name: string, i: number) => (Array.isArray(variableGradients) ? variableGradients[i]!.tensor : variableGradients[name]);
+  const registered = tf.engine().registeredVariables;
+  const usable = installed && tf.getBackend() === "wasm" && instanceFor(tf.backend() as unknown as WasmBackendInternals) !== null &&
+    names.every((name, i) => {
+      const value = registered[name], gradient = gradientOf(name, i);
+      return value?.dtype === "float32" && (gradient == null || (gradient.dtype === "float32" && gradient.size === value.size));
+    });
+  if (!usable) return original!.call(this, variableGradients);
+  tf.tidy(() => {
+    // As tfjs: 1 − β1ᵗ in float32 from the accBeta variables (read back: one scalar each).
+    const oneMinusAccBeta1 = tf.sub(1, this.accBeta1).dataSync()[0]!;
+    const oneMinusAccBeta2 = tf.sub(1, this.accBeta2).dataSync()[0]!;
+    names.forEach((name, i) => {
+      const value = registered[name]!;
+      this.accumulatedFirstMoment[i] ??= {originalName: `${name}/m`, variable: tf.tidy(() => tf.zerosLike(value).variable(false))};
+      this.accumulatedSecondMoment[i] ??= {originalName: `${name}/v`, variable: tf.tidy(() => tf.zerosLike(value).variable(false))};
+      const gradient = gradientOf(name, i);
+      if (gradient == null) return;
+      const firstMoment = this.accumulatedFirstMoment[i]!.variable, secondMoment = this.accumulatedSecondMoment[i]!.variable;
+      const [x2, m2, v2] = tf.engine().runKernel(ADAM_KERNEL, {x: value, g: gradient, m: firstMoment, v: secondMoment} as unknown as tf.NamedTensorMap, {
+        beta1: this.beta1, beta2: this.beta2, oneMinusAccBeta1, oneMinusAccBeta2, learningRate: this.learningRate, epsilon: this.epsilon
+      }) as tf.Tensor[];
+      firstMoment.assign(m2!);
+      secondMoment.assign(v2!);
+      value.assign(x2!);
+    });
+    this.accBeta1.assign(tf.mul(this.accBeta1, this.beta1));
+    this.accBeta2.assign(tf.mul(this.accBeta2, this.beta2));
+  });
+  this.incrementIterations();
+}
+
+/** Whether a fresh AdamOptimizer has the fields fusedApplyGradients uses. */
+function adamProblem(): string | null {
+  const probe = tf.train.adam(0.001) as unknown as Partial<AdamOptimizerInternals> & {dispose(): void};
+  try {
+    if (!(probe.accBeta1 instanceof tf.Variable) || !(probe.accBeta2 instanceof tf.Variable)) return "AdamOptimizer has no accBeta1/accBeta2 variables";
+    if (!Array.isArray(probe.accumulatedFirstMoment) || !Array.isArray(probe.accumulatedSecondMoment)) return "AdamOptimizer has no moment arrays";
+    if (typeof probe.epsilon !== "number" || typeof probe.incrementIterations !== "function") return "AdamOptimizer lacks epsilon or incrementIterations";
+    if (typeof tf.engine().registeredVariables !== "object") return "the engine has no registeredVariables";
+    return null;
+  } finally {
+    probe.dispose();
+  }
+}
+
 /** The best module this engine runs: relaxed SIMD, else plain SIMD, else none. */
 function pickModule(): {bytes: Uint8Array<ArrayBuffer>; variant: string} | null {
   if (typeof WebAssembly === "undefined") return null;
@@ -176,6 +260,11 @@ export async function installFastMatMul(): Promise<string | null> {
     console.warn(`Lectern's fast matMul is off (tfjs internals changed: ${problem}); using tfjs's own kernels.`);
     return null;
   }
+  const adamTrouble = adamProblem();
+  if (adamTrouble !== null) {
+    console.warn(`Lectern's fast kernels are off (tfjs internals changed: ${adamTrouble}); using tfjs's own kernels.`);
+    return null;
+  }
   const module = await WebAssembly.compile(picked.bytes);
   const previous = new Map<string, KernelConfig>();
   for (const name of KERNELS) {
@@ -186,11 +275,14 @@ export async function installFastMatMul(): Promise<string | null> {
     }
     previous.set(name, config);
   }
-  installed = {module, variant: picked.variant, previous};
+  const prototype = tf.AdamOptimizer.prototype as unknown as AdamOptimizerInternals;
+  installed = {module, variant: picked.variant, previous, adam: prototype.applyGradients};
   for (const name of KERNELS) {
     tf.unregisterKernel(name, "wasm");
     tf.registerKernel({kernelName: name, backendName: "wasm", kernelFunc: (args: KernelArgs) => fastKernel(name, args)});
   }
+  if (!tf.getKernel(ADAM_KERNEL, "wasm")) tf.registerKernel({kernelName: ADAM_KERNEL, backendName: "wasm", kernelFunc: adamKernel as unknown as KernelConfig["kernelFunc"]});
+  prototype.applyGradients = fusedApplyGradients;
   const mismatch = selfCheck();
   if (mismatch !== null) {
     removeFastMatMul();
@@ -201,7 +293,7 @@ export async function installFastMatMul(): Promise<string | null> {
 }
 
 function describe(state: Installed): string {
-  return `${KERNELS.join(", ")}: Lectern's register-blocked wasm kernel (${state.variant}, 6×8 tiles, any transpose)`;
+  return `${KERNELS.join(", ")}: Lectern's register-blocked wasm kernel (${state.variant}, 6×8 tiles, any transpose); Adam: one pass per variable`;
 }
 
 /** Puts back the kernels that were registered before ours. */
@@ -211,6 +303,7 @@ export function removeFastMatMul(): void {
     tf.unregisterKernel(name, "wasm");
     tf.registerKernel(config);
   }
+  (tf.AdamOptimizer.prototype as unknown as AdamOptimizerInternals).applyGradients = installed.adam;
   installed = undefined;
 }
 

@@ -226,6 +226,44 @@ describe("gradients and training", () => {
     }
   });
 
+  test("one-pass Adam: the same weights, moments and step count as tfjs's Adam, and no leak", async () => {
+    await tf.setBackend("wasm");
+    const shapes = [[33, 17], [17], [5, 3, 2]];
+    const runAdam = () => {
+      const vars = shapes.map((shape, i) => {
+        const initial = tf.tensor(seeded(shape.reduce((p, d) => p * d, 1), 20 + i), shape);
+        const variable = tf.variable(initial);
+        initial.dispose();
+        return variable;
+      });
+      const optimizer = tf.train.adam(0.01, 0.9, 0.999, 1e-7);
+      for (let step = 0; step < 6; step++) {
+        const grads = vars.map((v, i) => ({name: v.name, tensor: tf.tensor(seeded(v.size, 100 * step + i, 3), v.shape)}));
+        optimizer.applyGradients(grads);
+        tf.dispose(grads.map((g) => g.tensor));
+      }
+      const weights = vars.map((v) => v.dataSync().slice() as Float32Array);
+      const moments = [...(optimizer as any).accumulatedFirstMoment, ...(optimizer as any).accumulatedSecondMoment].map((m: any) => m.variable.dataSync().slice() as Float32Array);
+      const iterations = optimizer.iterations;
+      optimizer.dispose();
+      tf.dispose(vars);
+      return {weights, moments, iterations};
+    };
+    expect(await installFastMatMul()).toMatch(/Adam: one pass per variable/);
+    const tensors = tf.memory().numTensors;
+    const ours = runAdam();
+    expect(tf.memory().numTensors).toBe(tensors);
+    removeFastMatMul();
+    const stock = runAdam();
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(await installFastMatMul()).not.toBeNull();
+    expect(ours.iterations).toBe(stock.iterations);
+    [...ours.weights, ...ours.moments].forEach((got, i) => {
+      const want = [...stock.weights, ...stock.moments][i]!;
+      expect(relativeError(got, want), `array ${i}`).toBeLessThan(1e-6);
+    });
+  });
+
   test("no tensor or backend data leaks from the kernel", async () => {
     await tf.setBackend("wasm");
     const tensors = tf.memory().numTensors, data = tf.engine().backend.numDataIds();
