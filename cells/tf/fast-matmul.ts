@@ -38,6 +38,11 @@ interface KernelExports {
 /** tfjs activation names → the kernel's numbers (kernels/matmul.ts). */
 const ACTIVATIONS: Record<string, number> = {linear: 0, relu: 1, relu6: 2, leakyrelu: 3, sigmoid: 4, elu: 5};
 const KERNELS = ["BatchMatMul", "_FusedMatMul"] as const;
+/** Also replaced: Identity, which tfjs-backend-wasm implements as a copy. The engine clones every
+ *  tensor it saves for a gradient (19 activations of 256×784 per autoencoder step), so the copy
+ *  costs megabytes per step; like the cpu backend's, ours shares the input's memory (refcounted,
+ *  as the wasm backend's own Reshape does). */
+const REPLACED = [...KERNELS, "Identity"] as const;
 
 interface Installed {
   module: WebAssembly.Module;
@@ -171,6 +176,14 @@ function fastKernel(name: string, args: KernelArgs): tf.TensorInfo | tf.TensorIn
   return out;
 }
 
+/** Identity without a copy: the output shares the input's data (one more reference to it). */
+function identityKernel(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
+  const x = (args.inputs as Record<string, tf.TensorInfo>).x!;
+  if (x.dtype === "string") return installed!.previous.get("Identity")!.kernelFunc(args);
+  (args.backend as tf.KernelBackend).incRef(x.dataId);
+  return {dataId: x.dataId, shape: x.shape, dtype: x.dtype};
+}
+
 /** One Adam step for one variable in one pass (kernels/matmul.ts `adam`): outputs x', m', v'. */
 function adamKernel(args: KernelArgs): tf.TensorInfo[] {
   const backend = args.backend as unknown as WasmBackendInternals;
@@ -267,7 +280,7 @@ export async function installFastMatMul(): Promise<string | null> {
   }
   const module = await WebAssembly.compile(picked.bytes);
   const previous = new Map<string, KernelConfig>();
-  for (const name of KERNELS) {
+  for (const name of REPLACED) {
     const config = tf.getKernel(name, "wasm");
     if (!config) {
       console.warn(`Lectern's fast matMul is off (the wasm backend has no ${name} kernel); using tfjs's own kernels.`);
@@ -281,6 +294,8 @@ export async function installFastMatMul(): Promise<string | null> {
     tf.unregisterKernel(name, "wasm");
     tf.registerKernel({kernelName: name, backendName: "wasm", kernelFunc: (args: KernelArgs) => fastKernel(name, args)});
   }
+  tf.unregisterKernel("Identity", "wasm");
+  tf.registerKernel({kernelName: "Identity", backendName: "wasm", kernelFunc: identityKernel as unknown as KernelConfig["kernelFunc"]});
   if (!tf.getKernel(ADAM_KERNEL, "wasm")) tf.registerKernel({kernelName: ADAM_KERNEL, backendName: "wasm", kernelFunc: adamKernel as unknown as KernelConfig["kernelFunc"]});
   prototype.applyGradients = fusedApplyGradients;
   const mismatch = selfCheck();
@@ -293,7 +308,7 @@ export async function installFastMatMul(): Promise<string | null> {
 }
 
 function describe(state: Installed): string {
-  return `${KERNELS.join(", ")}: Lectern's register-blocked wasm kernel (${state.variant}, 6×8 tiles, any transpose); Adam: one pass per variable`;
+  return `${KERNELS.join(", ")}: Lectern's register-blocked wasm kernel (${state.variant}, 6×8 tiles, any transpose); Adam: one pass per variable; Identity: no copy`;
 }
 
 /** Puts back the kernels that were registered before ours. */

@@ -264,6 +264,20 @@ describe("gradients and training", () => {
     });
   });
 
+  test("Identity (tf.clone, tensors saved for gradients) shares memory and keeps it alive past the original", async () => {
+    await tf.setBackend("wasm");
+    const x = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
+    const data = tf.engine().backend.numDataIds();
+    const y = tf.clone(x);
+    expect(tf.engine().backend.numDataIds()).toBe(data); // no copy
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1, 2, 3, 4, 5, 6]);
+    const z = tf.add(y, 1);
+    expect(Array.from(y.dataSync())).toEqual([1, 2, 3, 4, 5, 6]);
+    tf.dispose([y, z]);
+    expect(tf.engine().backend.numDataIds()).toBe(data - 1);
+  });
+
   test("no tensor or backend data leaks from the kernel", async () => {
     await tf.setBackend("wasm");
     const tensors = tf.memory().numTensors, data = tf.engine().backend.numDataIds();
