@@ -321,3 +321,81 @@ export function adam(
     store<f32>(outV + o, v2);
   }
 }
+
+/** ln x per lane for x > 0 (normal floats): x = m·2^e with m in [√½, √2), ln m = 2·atanh(s),
+ *  s = (m−1)/(m+1), by its series to s⁹ (relative error ~1e-9 before rounding). No table. */
+@inline function logv(x: v128): v128 {
+  const bits = i32x4.sub(x, i32x4.splat(0x3f3504f3)); // so that m lands in [√½, √2)
+  const e = i32x4.shr_s(bits, 23);
+  const m = i32x4.sub(x, i32x4.shl(e, 23));
+  const f = f32x4.sub(m, f32x4.splat(1));
+  const s = f32x4.div(f, f32x4.add(f, f32x4.splat(2)));
+  const s2 = f32x4.mul(s, s);
+  let q = f32x4.splat(1.0 / 9);
+  q = f32x4.add(f32x4.mul(q, s2), f32x4.splat(1.0 / 7));
+  q = f32x4.add(f32x4.mul(q, s2), f32x4.splat(1.0 / 5));
+  q = f32x4.add(f32x4.mul(q, s2), f32x4.splat(1.0 / 3));
+  q = f32x4.add(f32x4.mul(q, s2), f32x4.splat(1));
+  const lnm = f32x4.mul(f32x4.add(s, s), q);
+  return f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(e), f32x4.splat(0.6931471805599453)), lnm);
+}
+
+/**
+ * Binary cross-entropy of sigmoid outputs, as tfjs-layers defines it (predictions clipped to
+ * [ε, 1 − ε]), per row of `n` values: out[r] = mean over the row of −(t·ln y + (1−t)·ln(1−y)),
+ * y = clip(p). Rows × n values at `p` and `t`; `rows` results at `out`.
+ */
+export function bceForward(p: usize, t: usize, out: usize, rows: i32, n: i32, eps: f32, oneMinusEps: f32): void {
+  const lo = f32x4.splat(eps), hi = f32x4.splat(oneMinusEps), one = f32x4.splat(1);
+  for (let r = 0; r < rows; r++) {
+    const pr = p + <usize>(r * n * 4), tr = t + <usize>(r * n * 4);
+    let acc = f32x4.splat(0);
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const y = f32x4.pmin(hi, f32x4.pmax(lo, v128.load(pr + <usize>(j * 4))));
+      const tt = v128.load(tr + <usize>(j * 4));
+      const l = f32x4.add(f32x4.mul(tt, logv(y)), f32x4.mul(f32x4.sub(one, tt), logv(f32x4.sub(one, y))));
+      acc = f32x4.sub(acc, l);
+    }
+    let sum: f32 = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+    for (; j < n; j++) {
+      const y = f32x4.pmin(hi, f32x4.pmax(lo, f32x4.splat(load<f32>(pr + <usize>(j * 4)))));
+      const tt = f32x4.splat(load<f32>(tr + <usize>(j * 4)));
+      sum -= f32x4.extract_lane(f32x4.add(f32x4.mul(tt, logv(y)), f32x4.mul(f32x4.sub(one, tt), logv(f32x4.sub(one, y)))), 0);
+    }
+    store<f32>(out + <usize>(r * 4), sum / <f32>n);
+  }
+}
+
+/**
+ * Its gradient: with g[r] the upstream gradient of row r's mean, and y = clip(p),
+ *   dp = g/n · (y − t) / (y(1 − y)) where ε ≤ p ≤ 1 − ε, else 0 (the clip's gradient);
+ *   dt = g/n · (ln(1 − y) − ln y).
+ */
+export function bceBackward(p: usize, t: usize, g: usize, dp: usize, dt: usize, rows: i32, n: i32, eps: f32, oneMinusEps: f32): void {
+  const lo = f32x4.splat(eps), hi = f32x4.splat(oneMinusEps), one = f32x4.splat(1), zero = f32x4.splat(0);
+  for (let r = 0; r < rows; r++) {
+    const base = <usize>(r * n * 4);
+    const scale = f32x4.splat(load<f32>(g + <usize>(r * 4)) / <f32>n);
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const o = base + <usize>(j * 4);
+      const pv = v128.load(p + o), tv = v128.load(t + o);
+      const y = f32x4.pmin(hi, f32x4.pmax(lo, pv));
+      const inRange = v128.and(f32x4.ge(pv, lo), f32x4.le(pv, hi));
+      const d = f32x4.div(f32x4.sub(y, tv), f32x4.mul(y, f32x4.sub(one, y)));
+      v128.store(dp + o, v128.bitselect(f32x4.mul(scale, d), zero, inRange));
+      v128.store(dt + o, f32x4.mul(scale, f32x4.sub(logv(f32x4.sub(one, y)), logv(y))));
+    }
+    // The last n mod 4 values, one at a time.
+    for (; j < n; j++) {
+      const o = base + <usize>(j * 4);
+      const pv = f32x4.splat(load<f32>(p + o)), tv = f32x4.splat(load<f32>(t + o));
+      const y = f32x4.pmin(hi, f32x4.pmax(lo, pv));
+      const inRange = v128.and(f32x4.ge(pv, lo), f32x4.le(pv, hi));
+      const d = f32x4.div(f32x4.sub(y, tv), f32x4.mul(y, f32x4.sub(one, y)));
+      store<f32>(dp + o, f32x4.extract_lane(v128.bitselect(f32x4.mul(scale, d), zero, inRange), 0));
+      store<f32>(dt + o, f32x4.extract_lane(f32x4.mul(scale, f32x4.sub(logv(f32x4.sub(one, y)), logv(y))), 0));
+    }
+  }
+}

@@ -28,6 +28,8 @@ interface WasmBackendInternals {
 }
 
 interface KernelExports {
+  bceForward(p: number, t: number, out: number, rows: number, n: number, eps: number, oneMinusEps: number): void;
+  bceBackward(p: number, t: number, g: number, dp: number, dt: number, rows: number, n: number, eps: number, oneMinusEps: number): void;
   adam(x: number, g: number, m: number, v: number, outX: number, outM: number, outV: number, n: number, beta1: number, oneMinusBeta1: number,
     beta2: number, oneMinusBeta2: number, oneMinusAccBeta1: number, oneMinusAccBeta2: number, negLr: number, eps: number): void;
   matmul(a: number, b: number, c: number, batches: number, strideA: number, strideB: number, m: number, n: number, k: number,
@@ -67,11 +69,13 @@ interface AdamOptimizerInternals {
   incrementIterations(): void;
 }
 const ADAM_KERNEL = "LecternAdam";
+const BCE_KERNEL = "LecternBinaryCrossentropy";
+const BCE_GRAD_KERNEL = "LecternBinaryCrossentropyGrad";
 let installed: Installed | undefined;
 /** Per backend memory: the kernel instance and its scratch area in that memory. */
 const instances = new WeakMap<object, {exports: KernelExports; scratch: number; scratchBytes: number}>();
 /** Kernel calls since install, by path (tests read it to see the kernel really ran). */
-export const fastMatMulCalls = {fast: 0, fallback: 0};
+export const fastMatMulCalls = {fast: 0, fallback: 0, loss: 0};
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
   const text = atob(base64);
@@ -235,6 +239,63 @@ function fusedApplyGradients(this: AdamOptimizerInternals, variableGradients: tf
   this.incrementIterations();
 }
 
+/** Row means of binary cross-entropy (kernels/matmul.ts `bceForward`). */
+function bceKernel(args: KernelArgs): tf.TensorInfo {
+  const backend = args.backend as unknown as WasmBackendInternals;
+  const {p, t} = args.inputs as Record<string, tf.TensorInfo>;
+  const {n, epsilon} = args.attrs as unknown as {n: number; epsilon: number};
+  const rows = size(p!.shape) / n;
+  const out = backend.makeOutput([rows], "float32");
+  const offset = (x: tf.TensorInfo) => backend.dataIdMap.get(x.dataId)!.memoryOffset as number;
+  instanceFor(backend)!.exports.bceForward(offset(p!), offset(t!), offset(out), rows, n, epsilon, 1 - epsilon);
+  return out;
+}
+
+/** Its gradient with respect to predictions and targets (kernels/matmul.ts `bceBackward`). */
+function bceGradKernel(args: KernelArgs): tf.TensorInfo[] {
+  const backend = args.backend as unknown as WasmBackendInternals;
+  const {p, t, g} = args.inputs as Record<string, tf.TensorInfo>;
+  const {n, epsilon} = args.attrs as unknown as {n: number; epsilon: number};
+  const rows = size(p!.shape) / n;
+  const dp = backend.makeOutput(p!.shape, "float32"), dt = backend.makeOutput(t!.shape, "float32");
+  const offset = (x: tf.TensorInfo) => backend.dataIdMap.get(x.dataId)!.memoryOffset as number;
+  instanceFor(backend)!.exports.bceBackward(offset(p!), offset(t!), offset(g!), offset(dp), offset(dt), rows, n, epsilon, 1 - epsilon);
+  return [dp, dt];
+}
+
+type Loss = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
+
+/**
+ * tfjs-layers' binaryCrossentropy (mean over the last axis of −(t·ln y + (1−t)·ln(1−y)), y the
+ * prediction clipped to [ε, 1 − ε], ε the backend's 1e-7), forward and backward each in one wasm
+ * pass instead of ~30 small kernels, while Lectern's kernels are on and the backend is wasm; the
+ * given `stock` loss otherwise. Same values and gradients within float32 rounding (the stock one
+ * goes through logits, log(y/(1−y)); the formulas are equal). test/cells/fast-matmul.test.ts.
+ */
+export function fastBinaryCrossentropy(stock: Loss): Loss {
+  const fused = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [t, p, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const n = p.shape[p.shape.length - 1]!;
+    const epsilon = tf.backend().epsilon();
+    const rows = tf.engine().runKernel(BCE_KERNEL, {p, t}, {n, epsilon} as unknown as tf.NamedAttrMap) as tf.Tensor;
+    save([p, t]);
+    return {
+      value: tf.reshape(rows, p.shape.slice(0, -1)),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [dp, dt] = tf.engine().runKernel(BCE_GRAD_KERNEL, {p: saved[0]!, t: saved[1]!, g: tf.reshape(dy, [-1])}, {n, epsilon} as unknown as tf.NamedAttrMap) as tf.Tensor[];
+        return [dt!, dp!];
+      }
+    };
+  }) as Parameters<typeof tf.customGrad>[0]) as unknown as (t: tf.Tensor, p: tf.Tensor) => tf.Tensor;
+  return (yTrue, yPred) => {
+    const usable = installed && tf.getBackend() === "wasm" && yPred.dtype === "float32" && yTrue.dtype === "float32" && yPred.rank >= 1 &&
+      tf.util.arraysEqual(yTrue.shape, yPred.shape) && yPred.size > 0;
+    if (!usable) return stock(yTrue, yPred);
+    fastMatMulCalls.loss++;
+    return fused(yTrue, yPred);
+  };
+}
+
 /** Whether a fresh AdamOptimizer has the fields fusedApplyGradients uses. */
 function adamProblem(): string | null {
   const probe = tf.train.adam(0.001) as unknown as Partial<AdamOptimizerInternals> & {dispose(): void};
@@ -296,6 +357,9 @@ export async function installFastMatMul(): Promise<string | null> {
   }
   tf.unregisterKernel("Identity", "wasm");
   tf.registerKernel({kernelName: "Identity", backendName: "wasm", kernelFunc: identityKernel as unknown as KernelConfig["kernelFunc"]});
+  for (const [name, kernelFunc] of [[BCE_KERNEL, bceKernel], [BCE_GRAD_KERNEL, bceGradKernel]] as const) {
+    if (!tf.getKernel(name, "wasm")) tf.registerKernel({kernelName: name, backendName: "wasm", kernelFunc: kernelFunc as unknown as KernelConfig["kernelFunc"]});
+  }
   if (!tf.getKernel(ADAM_KERNEL, "wasm")) tf.registerKernel({kernelName: ADAM_KERNEL, backendName: "wasm", kernelFunc: adamKernel as unknown as KernelConfig["kernelFunc"]});
   prototype.applyGradients = fusedApplyGradients;
   const mismatch = selfCheck();
@@ -308,7 +372,7 @@ export async function installFastMatMul(): Promise<string | null> {
 }
 
 function describe(state: Installed): string {
-  return `${KERNELS.join(", ")}: Lectern's register-blocked wasm kernel (${state.variant}, 6×8 tiles, any transpose); Adam: one pass per variable; Identity: no copy`;
+  return `${KERNELS.join(", ")}: Lectern's register-blocked wasm kernel (${state.variant}, 6×8 tiles, any transpose); Adam: one pass per variable; Identity: no copy; binary cross-entropy: one pass each way`;
 }
 
 /** Puts back the kernels that were registered before ours. */

@@ -8,7 +8,7 @@
 import {afterAll, beforeAll, describe, expect, test, vi} from "vitest";
 import {tf, tfl} from "../../cells/tf/tfjs.js";
 import {numericsRoute, removeNumericsRoutes} from "../../cells/tf/numerics.js";
-import {fastMatMulCalls, fastMatMulInstalled, fastMatMulProblem, installFastMatMul, removeFastMatMul} from "../../cells/tf/fast-matmul.js";
+import {fastBinaryCrossentropy, fastMatMulCalls, fastMatMulInstalled, fastMatMulProblem, installFastMatMul, removeFastMatMul} from "../../cells/tf/fast-matmul.js";
 import {mulberry32} from "../../cells/data/random.js";
 
 const TOLERANCE = 1e-5;
@@ -186,6 +186,8 @@ describe("gradients and training", () => {
   });
 
   /** Losses of `steps` Adam steps of a small dense model (a 20-16-8-20 autoencoder, sigmoid + BCE). */
+  /** The harness's loss: one wasm pass each way while the kernels are on, tfjs-layers' otherwise. */
+  const loss = fastBinaryCrossentropy((t, p) => tfl.metrics.binaryCrossentropy(t, p));
   function lossCurve(steps: number): number[] {
     const x = tf.tensor2d(seeded(64 * 20, 5).map((v) => (v + 1) / 2), [64, 20]);
     const model = tfl.sequential({
@@ -198,7 +200,7 @@ describe("gradients and training", () => {
     const optimizer = tf.train.adam(0.01);
     const losses: number[] = [];
     for (let i = 0; i < steps; i++) {
-      const cost = optimizer.minimize(() => tfl.metrics.binaryCrossentropy(x, model.apply(x, {training: true}) as tf.Tensor).mean() as tf.Scalar, true)!;
+      const cost = optimizer.minimize(() => loss(x, model.apply(x, {training: true}) as tf.Tensor).mean() as tf.Scalar, true)!;
       losses.push(cost.dataSync()[0]!);
       cost.dispose();
     }
@@ -276,6 +278,27 @@ describe("gradients and training", () => {
     expect(Array.from(y.dataSync())).toEqual([1, 2, 3, 4, 5, 6]);
     tf.dispose([y, z]);
     expect(tf.engine().backend.numDataIds()).toBe(data - 1);
+  });
+
+  test("binary cross-entropy in one pass: tfjs-layers' values and gradients (predictions and targets), clipping included", async () => {
+    const stock = (t: tf.Tensor, p: tf.Tensor) => tfl.metrics.binaryCrossentropy(t, p);
+    const fast = fastBinaryCrossentropy(stock);
+    await tf.setBackend("wasm");
+    expect(await installFastMatMul()).not.toBeNull();
+    for (const [rows, n] of [[33, 17], [4, 784], [1, 3]] as const) {
+      // Predictions from logits in ±20, some past the clip at 1e-7; targets in [0, 1] like pixels.
+      const P = seeded(rows * n, 31, 20).map((z) => 1 / (1 + Math.exp(-z))), T = seeded(rows * n, 32).map((v) => (v + 1) / 2), R = seeded(rows, 33);
+      const run = (loss: typeof stock) => () => {
+        const t = tf.tensor2d(T, [rows, n]), p = tf.tensor2d(P, [rows, n]), r = tf.tensor1d(R);
+        return [loss(t, p), ...tf.grads((a: tf.Tensor, b: tf.Tensor) => loss(a, b).mul(r).sum())([t, p])];
+      };
+      const want = await on("cpu", run(stock));
+      const before = fastMatMulCalls.loss;
+      const got = await on("wasm", run(fast));
+      expect(fastMatMulCalls.loss, "the fused loss ran").toBeGreaterThan(before);
+      expect(got.shapes).toEqual(want.shapes);
+      want.values.forEach((w, i) => expect(relativeError(got.values[i]!, w), `${rows}×${n} output ${i}`).toBeLessThan(1e-5));
+    }
   });
 
   test("no tensor or backend data leaks from the kernel", async () => {
