@@ -399,3 +399,43 @@ export function bceBackward(p: usize, t: usize, g: usize, dp: usize, dt: usize, 
     }
   }
 }
+
+/** out[j] = Σ_r x[r·cols + j]: a sum over leading axes (a dense layer's bias gradient) in one
+ *  pass down the rows, four columns at a time. */
+export function sumRows(x: usize, out: usize, rows: i32, cols: i32): void {
+  let j = 0;
+  for (; j + 16 <= cols; j += 16) {
+    let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+    let p = x + <usize>(j * 4);
+    for (let r = 0; r < rows; r++) {
+      a0 = f32x4.add(a0, v128.load(p));
+      a1 = f32x4.add(a1, v128.load(p, 16));
+      a2 = f32x4.add(a2, v128.load(p, 32));
+      a3 = f32x4.add(a3, v128.load(p, 48));
+      p += <usize>(cols * 4);
+    }
+    const o = out + <usize>(j * 4);
+    v128.store(o, a0);
+    v128.store(o, a1, 16);
+    v128.store(o, a2, 32);
+    v128.store(o, a3, 48);
+  }
+  for (; j + 4 <= cols; j += 4) {
+    let a = f32x4.splat(0);
+    let p = x + <usize>(j * 4);
+    for (let r = 0; r < rows; r++) {
+      a = f32x4.add(a, v128.load(p));
+      p += <usize>(cols * 4);
+    }
+    v128.store(out + <usize>(j * 4), a);
+  }
+  for (; j < cols; j++) {
+    let a: f32 = 0;
+    let p = x + <usize>(j * 4);
+    for (let r = 0; r < rows; r++) {
+      a += load<f32>(p);
+      p += <usize>(cols * 4);
+    }
+    store<f32>(out + <usize>(j * 4), a);
+  }
+}

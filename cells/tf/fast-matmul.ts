@@ -28,6 +28,7 @@ interface WasmBackendInternals {
 }
 
 interface KernelExports {
+  sumRows(x: number, out: number, rows: number, cols: number): void;
   bceForward(p: number, t: number, out: number, rows: number, n: number, eps: number, oneMinusEps: number): void;
   bceBackward(p: number, t: number, g: number, dp: number, dt: number, rows: number, n: number, eps: number, oneMinusEps: number): void;
   adam(x: number, g: number, m: number, v: number, outX: number, outM: number, outV: number, n: number, beta1: number, oneMinusBeta1: number,
@@ -44,7 +45,7 @@ const KERNELS = ["BatchMatMul", "_FusedMatMul"] as const;
  *  tensor it saves for a gradient (19 activations of 256×784 per autoencoder step), so the copy
  *  costs megabytes per step; like the cpu backend's, ours shares the input's memory (refcounted,
  *  as the wasm backend's own Reshape does). */
-const REPLACED = [...KERNELS, "Identity"] as const;
+const REPLACED = [...KERNELS, "Identity", "Sum"] as const;
 
 interface Installed {
   module: WebAssembly.Module;
@@ -186,6 +187,22 @@ function identityKernel(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
   if (x.dtype === "string") return installed!.previous.get("Identity")!.kernelFunc(args);
   (args.backend as tf.KernelBackend).incRef(x.dataId);
   return {dataId: x.dataId, shape: x.shape, dtype: x.dtype};
+}
+
+/** Sum over leading axes of a float32 tensor (a dense layer's bias gradient) in one pass;
+ *  tfjs's kernel (which transposes first) for any other reduction. */
+function sumKernel(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
+  const x = (args.inputs as Record<string, tf.TensorInfo>).x!;
+  const {axis, keepDims = false} = args.attrs as unknown as {axis: number | number[]; keepDims?: boolean};
+  const axes = tf.util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
+  const leading = axes.length > 0 && axes.length < x.shape.length && axes.every((a, i) => a === i);
+  if (x.dtype !== "float32" || !leading || size(x.shape) === 0) return installed!.previous.get("Sum")!.kernelFunc(args);
+  const backend = args.backend as unknown as WasmBackendInternals;
+  const rest = x.shape.slice(axes.length);
+  const out = backend.makeOutput(keepDims ? [...axes.map(() => 1), ...rest] : rest, "float32");
+  const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset as number;
+  instanceFor(backend)!.exports.sumRows(offset(x), offset(out), size(x.shape.slice(0, axes.length)), size(rest));
+  return out;
 }
 
 /** One Adam step for one variable in one pass (kernels/matmul.ts `adam`): outputs x', m', v'. */
@@ -355,6 +372,8 @@ export async function installFastMatMul(): Promise<string | null> {
     tf.unregisterKernel(name, "wasm");
     tf.registerKernel({kernelName: name, backendName: "wasm", kernelFunc: (args: KernelArgs) => fastKernel(name, args)});
   }
+  tf.unregisterKernel("Sum", "wasm");
+  tf.registerKernel({kernelName: "Sum", backendName: "wasm", kernelFunc: sumKernel as unknown as KernelConfig["kernelFunc"]});
   tf.unregisterKernel("Identity", "wasm");
   tf.registerKernel({kernelName: "Identity", backendName: "wasm", kernelFunc: identityKernel as unknown as KernelConfig["kernelFunc"]});
   for (const [name, kernelFunc] of [[BCE_KERNEL, bceKernel], [BCE_GRAD_KERNEL, bceGradKernel]] as const) {
@@ -372,7 +391,7 @@ export async function installFastMatMul(): Promise<string | null> {
 }
 
 function describe(state: Installed): string {
-  return `${KERNELS.join(", ")}: Lectern's register-blocked wasm kernel (${state.variant}, 6×8 tiles, any transpose); Adam: one pass per variable; Identity: no copy; binary cross-entropy: one pass each way`;
+  return `${KERNELS.join(", ")}: Lectern's register-blocked wasm kernel (${state.variant}, 6×8 tiles, any transpose); Adam: one pass per variable; Identity: no copy; binary cross-entropy: one pass each way; Sum over leading axes: one pass`;
 }
 
 /** Puts back the kernels that were registered before ours. */

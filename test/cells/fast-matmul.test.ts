@@ -301,6 +301,21 @@ describe("gradients and training", () => {
     }
   });
 
+  test("Sum over leading axes (bias gradients) in one pass agrees with cpu; other reductions go to tfjs's kernel", async () => {
+    await tf.setBackend("wasm");
+    expect(await installFastMatMul()).not.toBeNull();
+    const X = seeded(256 * 37, 41), Y = seeded(3 * 5 * 7, 42);
+    const f = () => [
+      tf.sum(tf.tensor2d(X, [256, 37]), 0), tf.sum(tf.tensor2d(X, [256, 37]), 0, true), tf.sum(tf.tensor2d(X, [37, 256]), 0),
+      tf.sum(tf.tensor3d(Y, [3, 5, 7]), [0, 1]), tf.sum(tf.tensor3d(Y, [3, 5, 7]), [1, 0], true),
+      tf.sum(tf.tensor2d(X, [256, 37]), 1), tf.sum(tf.tensor2d(X, [256, 37])), tf.sum(tf.tensor3d(Y, [3, 5, 7]), [0, 2]),
+      tf.sum(tf.tensor2d([1, 2, 3, 4], [2, 2], "int32"), 0)
+    ];
+    const want = await on("cpu", f), got = await on("wasm", f);
+    expect(got.shapes).toEqual(want.shapes);
+    want.values.forEach((w, i) => expect(relativeError(got.values[i]!, w), `sum ${i}`).toBeLessThan(TOLERANCE));
+  });
+
   test("no tensor or backend data leaks from the kernel", async () => {
     await tf.setBackend("wasm");
     const tensors = tf.memory().numTensors, data = tf.engine().backend.numDataIds();
