@@ -94,9 +94,6 @@ export function fastMatMulProblem(backend: unknown): string | null {
   if (typeof b.wasm._malloc !== "function" || typeof b.wasm._free !== "function") return "backend.wasm._malloc/_free are missing";
   if (typeof b.dataIdMap?.get !== "function") return "backend.dataIdMap.get is missing";
   if (typeof b.makeOutput !== "function") return "backend.makeOutput is missing";
-  if (typeof SharedArrayBuffer !== "undefined" && b.wasm.asm.memory.buffer instanceof SharedArrayBuffer) {
-    return "the backend runs its threaded build (shared memory), which this kernel does not import";
-  }
   // A probe tensor: its data map entry must give the byte offset of its values in that memory.
   const values = [1.5, -2.25, 3, 0.125, 7];
   const probe = tf.tensor1d(values);
@@ -346,6 +343,13 @@ export async function installFastMatMul(): Promise<string | null> {
   const picked = pickModule();
   if (picked === null) return null; // no wasm SIMD here: stock kernels, as expected
   const backend = tf.findBackend("wasm");
+  const memory = (backend as unknown as Partial<WasmBackendInternals> | undefined)?.wasm?.asm?.memory;
+  if (typeof SharedArrayBuffer !== "undefined" && memory instanceof WebAssembly.Memory && memory.buffer instanceof SharedArrayBuffer) {
+    // A cross-origin isolated page runs tfjs's threaded build, whose shared memory this module
+    // does not import: tfjs's own (multi-threaded) kernels, as expected, so no warning.
+    console.info("Lectern's wasm kernels are off: tfjs runs its threaded build here (shared memory).");
+    return null;
+  }
   const problem = fastMatMulProblem(backend);
   if (problem !== null) {
     console.warn(`Lectern's fast matMul is off (tfjs internals changed: ${problem}); using tfjs's own kernels.`);
