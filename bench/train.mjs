@@ -100,6 +100,41 @@ window.matmuls = async (cases) => {
   }
   return out;
 };
+// Where one training step's time goes (main thread, Lectern's kernels on): wall time per step,
+// and tf.profile's kernel times summed by kernel name.
+window.profileStep = async () => {
+  const {tf, tfl} = await import("./cells/tf/tfjs.ts");
+  const {initBackend} = await import("./cells/tf/backend.ts");
+  const {installFastMatMul, fastBinaryCrossentropy} = await import("./cells/tf/fast-matmul.ts");
+  await initBackend({preferred: "wasm", kernels: "fast"});
+  await installFastMatMul();
+  const model = tfl.sequential({layers: [
+    tfl.layers.dense({units: 128, activation: "relu", inputShape: [784]}), tfl.layers.dense({units: 64, activation: "relu"}),
+    tfl.layers.dense({units: 128, activation: "relu"}), tfl.layers.dense({units: 784, activation: "sigmoid"})]});
+  const optimizer = tf.train.adam(1e-3);
+  const loss = fastBinaryCrossentropy((t, p) => tfl.metrics.binaryCrossentropy(t, p));
+  const x = tf.randomUniform([256, 784]);
+  const step = () => {
+    const cost = optimizer.minimize(() => tf.mean(loss(x, model.apply(x, {training: true}))), true);
+    cost.dataSync();
+    cost.dispose();
+  };
+  for (let i = 0; i < 8; i++) step();
+  const t0 = performance.now();
+  for (let i = 0; i < 31; i++) step();
+  const msPerStep = (performance.now() - t0) / 31;
+  const info = await tf.profile(step);
+  const byName = {};
+  for (const k of info.kernels) {
+    const e = (byName[k.name] ??= {ms: 0, calls: 0});
+    e.ms += k.kernelTimeMs;
+    e.calls++;
+  }
+  tf.dispose([x]);
+  model.dispose();
+  optimizer.dispose();
+  return {msPerStep, kernels: info.kernels.length, kernelMs: Object.values(byName).reduce((s, e) => s + e.ms, 0), byName};
+};
 document.documentElement.dataset.ready = "yes";`;
 
 const perEpoch = (ms) => `${((ms * STEPS_PER_EPOCH) / 1000).toFixed(2)} s/epoch (${ms.toFixed(0)} ms/step)`;
@@ -247,6 +282,18 @@ async function chromiumFigures() {
       say(`  autoencoder epochs could not run: ${error.message.split("\n")[0]}`);
     } finally {
       for (const page of Object.values(pages)) await page.close();
+    }
+
+    // A profile of one step, to show where the time goes.
+    try {
+      const page = await open("backend=wasm");
+      const prof = await page.evaluate(() => window.profileStep());
+      await page.close();
+      results.chromium.profile = prof;
+      say(`\n  One step on the page's main thread, Lectern's kernels: ${prof.msPerStep.toFixed(1)} ms (${(prof.msPerStep * STEPS_PER_EPOCH / 1000).toFixed(2)} s/epoch without the harness); ${prof.kernels} kernels, ${prof.kernelMs.toFixed(1)} ms inside them (the rest: tfjs's engine, tape and JS between kernels)`);
+      for (const [name, e] of Object.entries(prof.byName).sort((a, b) => b[1].ms - a[1].ms).slice(0, 10)) say(`    ${name.padEnd(32)} ${e.ms.toFixed(2).padStart(6)} ms  ${e.calls}×`);
+    } catch (error) {
+      say(`  profile could not run: ${error.message.split("\n")[0]}`);
     }
 
     if (!process.argv.includes("--quick")) {
