@@ -14,6 +14,11 @@
 // (test/cells/fast-matmul.test.ts fails then too). Anything the kernel does not cover (other
 // dtypes, prelu, a bias that is not one value per column, batch shapes that broadcast both ways)
 // goes to the kernel registered before it.
+//
+// With it, for the same reasons (fewer, fuller passes over memory, same float32 results):
+// Identity without a copy, Sum over leading axes in one pass, AdamOptimizer's per-variable update
+// in one pass, and (for harness models compiled with it) binary cross-entropy in one pass each
+// way. `?kernels=stock` (./backend-names.ts) and removeFastMatMul() put all of tfjs's back.
 import {tf} from "./tfjs.js";
 import {MATMUL_WASM_RELAXED, MATMUL_WASM_SIMD} from "./matmul-wasm.js";
 

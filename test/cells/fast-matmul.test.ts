@@ -3,7 +3,8 @@
 // the 6×8 tile, batch 1, K past one 256-deep block, fused bias and every activation, gradients
 // through dense layers, and a short Adam run whose loss curve must match the stock kernels'.
 // Tolerance: max |wasm − cpu| ≤ 1e-5 × max |cpu| over each result (float32 sums in another
-// order; measured ≤ 4e-7). Node runs the plain-SIMD build (relaxed SIMD needs a flag in Node 20);
+// order), as test/cells/numerics.test.ts. Also: Identity, Sum, one-pass Adam (≤ 1e-6 of tfjs's
+// Adam) and the one-pass binary cross-entropy. Node runs the plain-SIMD build (relaxed SIMD needs a flag in Node 20);
 // the browser tests run the relaxed one.
 import {afterAll, beforeAll, describe, expect, test, vi} from "vitest";
 import {tf, tfl} from "../../cells/tf/tfjs.js";
