@@ -439,3 +439,37 @@ export function sumRows(x: usize, out: usize, rows: i32, cols: i32): void {
     store<f32>(out + <usize>(j * 4), a);
   }
 }
+
+/** The gradients of relu and sigmoid in one pass each (tfjs: dy·step(x), and dy·(y·(1 − y)),
+ *  the latter in the same float32 operations and order). */
+export function reluGrad(dy: usize, x: usize, out: usize, n: i32): void {
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>(i * 4);
+    const xv = v128.load(x + o);
+    // x > 0: dy; x ≤ 0: 0; x NaN: NaN (as dy·step(NaN)).
+    const kept = v128.bitselect(v128.load(dy + o), zero, f32x4.gt(xv, zero));
+    v128.store(out + o, v128.bitselect(xv, kept, f32x4.ne(xv, xv)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>(i * 4);
+    const xv = load<f32>(x + o);
+    store<f32>(out + o, xv != xv ? xv : (xv > 0 ? load<f32>(dy + o) : 0));
+  }
+}
+
+export function sigmoidGrad(dy: usize, y: usize, out: usize, n: i32): void {
+  const one = f32x4.splat(1);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>(i * 4);
+    const yv = v128.load(y + o);
+    v128.store(out + o, f32x4.mul(v128.load(dy + o), f32x4.mul(yv, f32x4.sub(one, yv))));
+  }
+  for (; i < n; i++) {
+    const o = <usize>(i * 4);
+    const yv = load<f32>(y + o);
+    store<f32>(out + o, load<f32>(dy + o) * (yv * (<f32>1 - yv)));
+  }
+}

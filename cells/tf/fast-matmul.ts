@@ -33,6 +33,8 @@ interface WasmBackendInternals {
 }
 
 interface KernelExports {
+  reluGrad(dy: number, x: number, out: number, n: number): void;
+  sigmoidGrad(dy: number, y: number, out: number, n: number): void;
   sumRows(x: number, out: number, rows: number, cols: number): void;
   bceForward(p: number, t: number, out: number, rows: number, n: number, eps: number, oneMinusEps: number): void;
   bceBackward(p: number, t: number, g: number, dp: number, dt: number, rows: number, n: number, eps: number, oneMinusEps: number): void;
@@ -57,6 +59,8 @@ interface Installed {
   variant: string;
   /** The kernels registered before ours (what we fall back to, and put back on removal). */
   previous: Map<string, KernelConfig>;
+  /** tfjs's gradients for Relu and Sigmoid, put back on removal. */
+  gradients: Map<string, NonNullable<ReturnType<typeof tf.getGradient>>>;
   /** tfjs's AdamOptimizer.prototype.applyGradients, put back on removal. */
   adam: AdamOptimizerInternals["applyGradients"];
 }
@@ -189,6 +193,33 @@ function identityKernel(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
   if (x.dtype === "string") return installed!.previous.get("Identity")!.kernelFunc(args);
   (args.backend as tf.KernelBackend).incRef(x.dataId);
   return {dataId: x.dataId, shape: x.shape, dtype: x.dtype};
+}
+
+/** dy·step(x) or dy·y(1 − y) in one pass (kernels/matmul.ts `reluGrad`, `sigmoidGrad`). */
+function activationGradKernel(which: "reluGrad" | "sigmoidGrad") {
+  return (args: KernelArgs): tf.TensorInfo => {
+    const backend = args.backend as unknown as WasmBackendInternals;
+    const {dy, x} = args.inputs as Record<string, tf.TensorInfo>;
+    const out = backend.makeOutput(dy!.shape, "float32");
+    const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset as number;
+    instanceFor(backend)!.exports[which](offset(dy!), offset(x!), offset(out), size(dy!.shape));
+    return out;
+  };
+}
+const ACTIVATION_GRADS = {Relu: ["LecternReluGrad", "reluGrad"], Sigmoid: ["LecternSigmoidGrad", "sigmoidGrad"]} as const;
+
+/** Relu's and Sigmoid's gradients as one kernel each on wasm while ours are on; tfjs's elsewhere. */
+function activationGradConfig(name: keyof typeof ACTIVATION_GRADS, stock: NonNullable<ReturnType<typeof tf.getGradient>>): NonNullable<ReturnType<typeof tf.getGradient>> {
+  return {
+    ...stock,
+    gradFunc: (dy, saved, attrs) => {
+      const d = dy as tf.Tensor, x = saved[0]!;
+      if (!installed || tf.getBackend() !== "wasm" || d.dtype !== "float32" || x.dtype !== "float32" || !tf.util.arraysEqual(d.shape, x.shape)) {
+        return stock.gradFunc(dy, saved, attrs);
+      }
+      return {x: () => tf.engine().runKernel(ACTIVATION_GRADS[name][0], {dy: d, x}) as tf.Tensor};
+    }
+  };
 }
 
 /** Sum over leading axes of a float32 tensor (a dense layer's bias gradient) in one pass;
@@ -376,7 +407,17 @@ export async function installFastMatMul(): Promise<string | null> {
     previous.set(name, config);
   }
   const prototype = tf.AdamOptimizer.prototype as unknown as AdamOptimizerInternals;
-  installed = {module, variant: picked.variant, previous, adam: prototype.applyGradients};
+  const gradients = new Map<string, NonNullable<ReturnType<typeof tf.getGradient>>>();
+  for (const name of Object.keys(ACTIVATION_GRADS) as (keyof typeof ACTIVATION_GRADS)[]) {
+    const stock = tf.getGradient(name);
+    if (stock) gradients.set(name, stock);
+  }
+  installed = {module, variant: picked.variant, previous, adam: prototype.applyGradients, gradients};
+  for (const [name, stock] of gradients) {
+    const [kernelName, exported] = ACTIVATION_GRADS[name as keyof typeof ACTIVATION_GRADS];
+    if (!tf.getKernel(kernelName, "wasm")) tf.registerKernel({kernelName, backendName: "wasm", kernelFunc: activationGradKernel(exported) as unknown as KernelConfig["kernelFunc"]});
+    tf.registerGradient(activationGradConfig(name as keyof typeof ACTIVATION_GRADS, stock));
+  }
   for (const name of KERNELS) {
     tf.unregisterKernel(name, "wasm");
     tf.registerKernel({kernelName: name, backendName: "wasm", kernelFunc: (args: KernelArgs) => fastKernel(name, args)});
@@ -400,7 +441,7 @@ export async function installFastMatMul(): Promise<string | null> {
 }
 
 function describe(state: Installed): string {
-  return `${KERNELS.join(", ")}: Lectern's register-blocked wasm kernel (${state.variant}, 6×8 tiles, any transpose); Adam: one pass per variable; Identity: no copy; binary cross-entropy: one pass each way; Sum over leading axes: one pass`;
+  return `${KERNELS.join(", ")}: Lectern's register-blocked wasm kernel (${state.variant}, 6×8 tiles, any transpose); Adam: one pass per variable; Identity: no copy; binary cross-entropy: one pass each way; Sum over leading axes: one pass; relu and sigmoid gradients: one pass`;
 }
 
 /** Puts back the kernels that were registered before ours. */
@@ -411,6 +452,7 @@ export function removeFastMatMul(): void {
     tf.registerKernel(config);
   }
   (tf.AdamOptimizer.prototype as unknown as AdamOptimizerInternals).applyGradients = installed.adam;
+  for (const config of installed.gradients.values()) tf.registerGradient(config);
   installed = undefined;
 }
 

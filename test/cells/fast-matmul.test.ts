@@ -317,6 +317,23 @@ describe("gradients and training", () => {
     want.values.forEach((w, i) => expect(relativeError(got.values[i]!, w), `sum ${i}`).toBeLessThan(TOLERANCE));
   });
 
+  test("relu and sigmoid gradients in one pass each agree with cpu, and our kernels run", async () => {
+    await tf.setBackend("wasm");
+    expect(await installFastMatMul()).not.toBeNull();
+    const X = seeded(33 * 17, 51, 8), DY = seeded(33 * 17, 52);
+    const f = () => {
+      const x = tf.tensor2d(X, [33, 17]), dy = tf.tensor2d(DY, [33, 17]);
+      return [...tf.grads((a: tf.Tensor) => tf.relu(a).mul(dy).sum())([x]), ...tf.grads((a: tf.Tensor) => tf.sigmoid(a).mul(dy).sum())([x])];
+    };
+    const spies = ["LecternReluGrad", "LecternSigmoidGrad"].map((name) => vi.spyOn(tf.getKernel(name, "wasm")!, "kernelFunc"));
+    const want = await on("cpu", f), got = await on("wasm", f);
+    want.values.forEach((w, i) => expect(relativeError(got.values[i]!, w), ["relu", "sigmoid"][i]).toBeLessThan(TOLERANCE));
+    for (const spy of spies) {
+      expect(spy).toHaveBeenCalled();
+      spy.mockRestore();
+    }
+  });
+
   test("no tensor or backend data leaks from the kernel", async () => {
     await tf.setBackend("wasm");
     const tensors = tf.memory().numTensors, data = tf.engine().backend.numDataIds();
