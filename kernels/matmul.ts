@@ -473,3 +473,12 @@ export function sigmoidGrad(dy: usize, y: usize, out: usize, n: i32): void {
     store<f32>(out + o, load<f32>(dy + o) * (yv * (<f32>1 - yv)));
   }
 }
+
+/** out row i = x row indices[i] (rows of `rowBytes`): tf.gather along axis 0, a batch of a data
+ *  set, one memory.copy per row. Indices are checked by the caller. */
+export function gatherRows(x: usize, indices: usize, out: usize, count: i32, rowBytes: usize): void {
+  for (let i = 0; i < count; i++) {
+    const row = <usize>load<i32>(indices + <usize>(i * 4));
+    memory.copy(out + <usize>i * rowBytes, x + row * rowBytes, rowBytes);
+  }
+}

@@ -334,6 +334,25 @@ describe("gradients and training", () => {
     }
   });
 
+  test("gather along axis 0 (a batch of rows) agrees with cpu for float32, int32 and bool; other gathers and bad indices go to tfjs", async () => {
+    await tf.setBackend("wasm");
+    expect(await installFastMatMul()).not.toBeNull();
+    const X = seeded(50 * 7 * 3, 61);
+    const f = () => {
+      const x = tf.tensor3d(X, [50, 7, 3]), idx = tf.tensor1d([49, 0, 3, 3, 17], "int32");
+      return [
+        tf.gather(x, idx), tf.gather(x, tf.tensor2d([1, 2, 3, 4], [2, 2], "int32")), tf.gather(tf.tensor2d(X.slice(0, 40), [8, 5]), tf.tensor1d([], "int32")),
+        tf.gather(x, tf.tensor1d([2, 1], "int32"), 1), tf.gather(tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2], "int32"), tf.tensor1d([2, 0], "int32")),
+        tf.gather(tf.tensor1d([1, 0, 1], "bool"), tf.tensor1d([2, 1], "int32")).cast("float32")
+      ];
+    };
+    const want = await on("cpu", f), got = await on("wasm", f);
+    expect(got.shapes).toEqual(want.shapes);
+    want.values.forEach((w, i) => expect(Array.from(got.values[i]!), `gather ${i}`).toEqual(Array.from(w)));
+    await tf.setBackend("wasm");
+    expect(() => tf.tidy(() => tf.gather(tf.ones([4, 2]), tf.tensor1d([4], "int32")))).toThrow(/index value 4/);
+  });
+
   test("no tensor or backend data leaks from the kernel", async () => {
     await tf.setBackend("wasm");
     const tensors = tf.memory().numTensors, data = tf.engine().backend.numDataIds();
