@@ -290,7 +290,7 @@ async function chromiumFigures() {
       const prof = await page.evaluate(() => window.profileStep());
       await page.close();
       results.chromium.profile = prof;
-      say(`\n  One step on the page's main thread, Lectern's kernels: ${prof.msPerStep.toFixed(1)} ms (${(prof.msPerStep * STEPS_PER_EPOCH / 1000).toFixed(2)} s/epoch without the harness); ${prof.kernels} kernels, ${prof.kernelMs.toFixed(1)} ms inside them (the rest: tfjs's engine, tape and JS between kernels)`);
+      say(`\n  One step on the page's main thread, Lectern's kernels: ${prof.msPerStep.toFixed(1)} ms (${(prof.msPerStep * STEPS_PER_EPOCH / 1000).toFixed(2)} s/epoch without the harness); ${prof.kernels} kernels; tf.profile of one more step, by kernel (its times nest: an op such as fusedMatMul__op includes the kernel it runs, and profiling adds time of its own):`);
       for (const [name, e] of Object.entries(prof.byName).sort((a, b) => b[1].ms - a[1].ms).slice(0, 10)) say(`    ${name.padEnd(32)} ${e.ms.toFixed(2).padStart(6)} ms  ${e.calls}×`);
     } catch (error) {
       say(`  profile could not run: ${error.message.split("\n")[0]}`);
