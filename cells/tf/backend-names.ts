@@ -2,6 +2,8 @@
 // worker run (cells/train/client.ts) needs these, and must not pull tfjs into the page bundle.
 
 export type BackendName = "webgpu" | "webgl" | "wasm" | "cpu";
+/** "fast": Lectern's own wasm matMul kernels (cells/tf/fast-matmul.ts); "stock": tfjs's. */
+export type KernelChoice = "fast" | "stock";
 export const BACKEND_NAMES: readonly BackendName[] = ["webgpu", "webgl", "wasm", "cpu"];
 
 export interface BackendChoice {
@@ -19,4 +21,9 @@ export interface BackendChoice {
 export function backendFromSearch(search: string | undefined): BackendName | undefined {
   const asked = new URLSearchParams(search ?? "").get("backend");
   return BACKEND_NAMES.find((name) => name === asked);
+}
+
+/** The `?kernels=` choice in an address's query string: "stock" turns Lectern's kernels off. */
+export function kernelsFromSearch(search: string | undefined): KernelChoice {
+  return new URLSearchParams(search ?? "").get("kernels") === "stock" ? "stock" : "fast";
 }

@@ -4,16 +4,20 @@
 // to wasm unless the page asks for it with ?backend=webgl. Works in a window and in a worker.
 import {tf} from "./tfjs.js";
 import {numericsRoute} from "./numerics.js";
-import {backendFromSearch, type BackendChoice, type BackendName} from "./backend-names.js";
+import {installFastMatMul, removeFastMatMul} from "./fast-matmul.js";
+import {backendFromSearch, kernelsFromSearch, type BackendChoice, type BackendName, type KernelChoice} from "./backend-names.js";
 
-export type {BackendChoice, BackendName} from "./backend-names.js";
-export {BACKEND_NAMES, backendFromSearch} from "./backend-names.js";
+export type {BackendChoice, BackendName, KernelChoice} from "./backend-names.js";
+export {BACKEND_NAMES, backendFromSearch, kernelsFromSearch} from "./backend-names.js";
 
 export interface BackendOptions {
   /** Try this backend first; defaults to `?backend=` in the page address. */
   preferred?: BackendName;
   /** Folder (ending in "/") holding the tfjs-backend-wasm .wasm files; defaults to the site's. */
   wasmPaths?: string;
+  /** "fast" (Lectern's wasm matMul, ./fast-matmul.ts) or "stock" (tfjs's own kernels); defaults
+   *  to `?kernels=` in the page address, else "fast". */
+  kernels?: KernelChoice;
 }
 
 let current: {key: string; choice: Promise<BackendChoice>} | undefined;
@@ -21,13 +25,14 @@ let current: {key: string; choice: Promise<BackendChoice>} | undefined;
 /** Selects and readies a backend once per page or worker (again only if the preference changes). */
 export function initBackend(options: BackendOptions = {}): Promise<BackendChoice> {
   const preferred = options.preferred ?? backendFromSearch(globalThis.location?.search);
-  const key = `${preferred ?? ""}|${options.wasmPaths ?? ""}`;
-  if (current?.key !== key) current = {key, choice: chooseBackend(preferred, options.wasmPaths)};
+  const kernels = options.kernels ?? kernelsFromSearch(globalThis.location?.search);
+  const key = `${preferred ?? ""}|${options.wasmPaths ?? ""}|${kernels}`;
+  if (current?.key !== key) current = {key, choice: chooseBackend(preferred, options.wasmPaths, kernels)};
   return current.choice;
 }
 
 /** The choice itself, every time it is called (initBackend remembers it). */
-export async function chooseBackend(preferred?: BackendName, wasmPaths?: string): Promise<BackendChoice> {
+export async function chooseBackend(preferred?: BackendName, wasmPaths?: string, kernels: KernelChoice = "fast"): Promise<BackendChoice> {
   const order: BackendName[] = ["webgpu", "webgl", "wasm", "cpu"];
   const candidates = preferred ? [preferred, ...order.filter((n) => n !== preferred)] : order;
   const skipped: string[] = [];
@@ -52,7 +57,14 @@ export async function chooseBackend(preferred?: BackendName, wasmPaths?: string)
     }
     const said = `${skipped.join("; ")}; using ${await labelNow(name)}.`;
     const note = skipped.length ? said[0]!.toUpperCase() + said.slice(1) : undefined;
-    return {name, label: await labelNow(name), note, routes: numericsRoute(name)};
+    const routes = numericsRoute(name);
+    if (name === "wasm" && kernels === "fast") {
+      const fast = await installFastMatMul();
+      if (fast !== null) routes.unshift(fast);
+    } else if (name === "wasm") {
+      removeFastMatMul();
+    }
+    return {name, label: await labelNow(name), note, routes};
   }
   throw new Error(`No TensorFlow.js backend could start: ${skipped.join("; ")}.`);
 }

@@ -5,6 +5,7 @@
 // Both kernels are re-registered to transpose the operand first (a cheap native Transpose),
 // then call the original kernel with no transpose flags.
 import {tf} from "./tfjs.js";
+import {removeFastMatMul} from "./fast-matmul.js";
 
 type KernelConfig = NonNullable<ReturnType<typeof tf.getKernel>>;
 type KernelArgs = Parameters<KernelConfig["kernelFunc"]>[0];
@@ -19,8 +20,10 @@ export function numericsRoute(backend: string): string[] {
   return ROUTED_KERNELS.map((name) => `${name}: transposes materialised before the wasm kernel`);
 }
 
-/** Puts the original wasm kernels back (tests use it to show the bug the route avoids). */
+/** Puts the original wasm kernels back (tests use it to show the bug the route avoids), and
+ *  takes Lectern's fast matMul (./fast-matmul.ts) off too: tfjs as shipped. */
 export function removeNumericsRoutes(): void {
+  removeFastMatMul();
   for (const [name, original] of installed) {
     tf.unregisterKernel(name, "wasm");
     tf.registerKernel(original);

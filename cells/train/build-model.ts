@@ -4,6 +4,7 @@
 // a seeded mask at every step, which would not be dropout.)
 import {subSeed} from "../data/random.js";
 import {tf, tfl} from "../tf/tfjs.js";
+import {fastBinaryCrossentropy} from "../tf/fast-matmul.js";
 import type {CompileArgs, Initializer, LayerName, LayerSpec, ModelData} from "./spec.js";
 
 /** tfjs's default random initializers per layer; the rest (zeros, ones) need no seed. */
@@ -37,7 +38,8 @@ export async function buildModel(data: ModelData, seed = 0): Promise<BuiltModel>
   return {
     model,
     optimizer,
-    loss: compiledLoss(model),
+    // binaryCrossentropy: one wasm pass each way while Lectern's kernels are on (../tf/fast-matmul.ts).
+    loss: data.compiled.loss === "binaryCrossentropy" ? fastBinaryCrossentropy(compiledLoss(model)) : compiledLoss(model),
     dispose() {
       model.dispose();
       optimizer.dispose(); // compile() does not own an optimizer it was handed

@@ -39,7 +39,7 @@ export function serveTrainer(transport: Transport<ToTrainer, FromTrainer>, defau
   let backend: Promise<BackendChoice> | undefined;
   const post = (message: FromTrainer, transfer?: Transferable[]) => transport.post(message, transfer);
   const ready = (message?: Extract<ToTrainer, {type: "init"}>) => {
-    backend ??= initBackend({preferred: message?.backend, wasmPaths: message?.wasmPaths ?? defaults.wasmPaths});
+    backend ??= initBackend({preferred: message?.backend, wasmPaths: message?.wasmPaths ?? defaults.wasmPaths, ...(message?.kernels ? {kernels: message.kernels} : {})});
     return backend;
   };
 

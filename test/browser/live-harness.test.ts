@@ -121,6 +121,8 @@ describe("the harness in Chromium", () => {
       `long tasks ${JSON.stringify(result.longTasks.map(Math.round))}; worst 10 ms timer lateness ${result.worstLate.toFixed(0)} ms; ${result.snapshots} snapshots`);
     expect(result.backend.name).toBe("wasm");
     expect(result.backend.label).toMatch(/^WebAssembly \(SIMD/);
+    // Lectern's matMul (cells/tf/fast-matmul.ts) is on by default, with Chromium's relaxed SIMD.
+    expect(result.backend.routes[0]).toMatch(/^BatchMatMul, _FusedMatMul: Lectern's register-blocked wasm kernel \(relaxed SIMD/);
     expect(result.info).toEqual({params: 218_192, backend: "wasm", labels: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]});
     expect(result.losses.at(-1)).toBeLessThan(result.losses[0]! * 0.7);
     expect(result.end.reason).toBe("stopped");
@@ -128,6 +130,29 @@ describe("the harness in Chromium", () => {
     expect(Math.max(0, ...result.longTasks)).toBeLessThan(50);
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  test("?kernels=stock reaches the worker: tfjs's own matMul kernels, and the same losses as Lectern's", async () => {
+    const losses = async (search: string) => {
+      const {page, errors} = await open("page", search);
+      const result = await page.evaluate(async () => {
+        const {train, sequential, dense} = (window as any).lectern;
+        const model = sequential({layers: [dense({units: 32, activation: "relu", inputShape: [784]}), dense({units: 784, activation: "sigmoid"})]});
+        model.compile({optimizer: "adam", loss: "binaryCrossentropy"});
+        const run = train(model, {data: {kind: "mnist", train: 512, test: 10, seed: 1}, batchSize: 64, seed: 1, steps: 8, snapshotEvery: 0, validation: "none"});
+        const seen: number[] = [];
+        for await (const s of run) seen.push(s.loss);
+        return {seen, routes: (await run.backend).routes as string[]};
+      });
+      expect(errors).toEqual([]);
+      await page.close();
+      return result;
+    };
+    const ours = await losses("?backend=wasm"), stock = await losses("?backend=wasm&kernels=stock");
+    expect(ours.routes.join()).toMatch(/Lectern's register-blocked wasm kernel/);
+    expect(stock.routes.join()).not.toMatch(/Lectern's/);
+    expect(stock.seen.length).toBe(ours.seen.length);
+    ours.seen.forEach((loss, i) => expect(Math.abs(loss - stock.seen[i]!), `step ${i}`).toBeLessThan(1e-5 * stock.seen[i]!));
   });
 
   test("?backend=cpu reaches the worker; 100 re-runs leave the worker's tensor count where 1 left it", async () => {
