@@ -133,7 +133,8 @@ describe("exercises", () => {
   it("a wrong answer gets the check's words, hints come in order, the solution passes, and the state survives a reload", async () => {
     const {page, watch} = await fresh();
     const result = '[data-cell="shape"] .exercise-result';
-    expect(await page.isVisible('[data-cell="shape"] .cm-content')).toBe(true);
+    // An exercise opens its editor by itself; the editor's code arrives as a chunk of its own.
+    await page.waitForSelector('[data-cell="shape"] .cm-content', {state: "visible", timeout: 20_000});
     await page.click('[data-cell="shape"] button:text("Check")');
     await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute("data-verdict") === "fail", result);
     expect(await page.textContent(result)).toContain("your shape is 0x0");
