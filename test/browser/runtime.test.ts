@@ -95,7 +95,7 @@ describe("the runtime in Chromium, on the built fixture site", () => {
     expect(await cellText(page, "promise")).toBe("resolved later");
     expect(await page.$eval('[data-cell="object"] .observablehq--inspect', (e) => e.textContent)).toContain("weights");
     expect(await cellText(page, "countview")).toBe("count 0");
-    await page.click('[data-cell="clicker"] button');
+    await page.click('[data-cell="clicker"] .cell-output button');
     await page.waitForFunction(() => document.querySelector('[data-cell="countview"] .cell-output')?.textContent === "count 1");
     expect(await cellText(page, "widthview")).toBe("width true");
     expect(await cellText(page, "nowview")).toBe("now works");
