@@ -114,7 +114,12 @@ describe("the lstm lesson", () => {
     expect(state!.rnn).toBeGreaterThan(1.2);
     expect(Math.max(0, ...longTasks)).toBeLessThan(250);
     expect(await text("accuracyPlot")).toMatch(/LSTM (9\d|100) %/);
-    await waitUntil(page, async () => (await (globalThis as any).__lectern.main.value("trace")).trained);
+    // The drawn weights refresh at most every 3 s, so wait for weights at least as new as the
+    // step whose accuracy was just read (an older snapshot may predate the learning).
+    await waitUntil(page, async (step: number) => {
+      const t = await (globalThis as any).__lectern.main.value("trace");
+      return t.trained && t.step >= step;
+    }, state!.step, {timeout: 30_000});
     expect(await text("cellDiagram")).toMatch(/Weights after \d+ training steps/);
     // The trained LSTM answers the page's own sequence: its top class is the opening symbol.
     const trace = await value<Trace>("trace");
