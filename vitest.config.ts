@@ -8,6 +8,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 180_000,
     fileParallelism: false,
+    // A folder per run where the browser tests share one build of the course.
+    globalSetup: ["./test/global-setup.ts"],
     pool: "forks",
     reporters: ["default", "./test/summary-reporter.ts"]
   }

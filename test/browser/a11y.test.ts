@@ -31,10 +31,11 @@ async function violations(page: Page): Promise<string[]> {
 }
 
 /** The violations in both themes, switched live (as the reader's system setting would): the
- *  page is loaded and its cells settled once, and the dark theme is audited on the same DOM. */
+ *  page is loaded and its cells settled once, and the dark theme is audited on the same DOM; the
+ *  page is left in the light theme. */
 async function bothThemes(page: Page, where: string): Promise<string[]> {
   const found: string[] = [];
-  for (const colorScheme of ["light", "dark"] as const) {
+  for (const colorScheme of ["dark", "light"] as const) {
     await page.emulateMedia({colorScheme});
     found.push(...(await violations(page)).map((v) => `${where} (${colorScheme}): ${v}`));
   }
@@ -43,7 +44,7 @@ async function bothThemes(page: Page, where: string): Promise<string[]> {
 
 describe("accessibility (axe-core, WCAG 2.1 AA) in both themes", () => {
   const pages = ["", ...lessonsOf(compileCourse(ROOT).notebooks).map((l) => `${l.slug}/`)];
-  it.for(pages)("course page /%s has no violations in either theme, in step mode and in present mode too", async (path) => {
+  it.each(pages)("course page /%s has no violations in either theme, in step mode and in present mode too", async (path) => {
     const {page} = await openPage(browser, course.url + path);
     await page.emulateMedia({reducedMotion: "reduce"});
     await settle(page, 60_000);
@@ -60,9 +61,12 @@ describe("accessibility (axe-core, WCAG 2.1 AA) in both themes", () => {
     expect(await bothThemes(page, "step mode")).toEqual([]);
     await page.keyboard.press("p");
     const count = await page.$$eval("section.step", (ss) => ss.length);
+    // Every slide in the light theme; the dark theme's colours were audited on all of this content
+    // in page mode, so in present mode it is audited on the first slide (its own chrome and type).
     for (let step = 1; step <= count; step++) {
       expect(await page.evaluate(() => document.documentElement.dataset.mode)).toBe("present");
-      expect(await bothThemes(page, `present, step ${step}`)).toEqual([]);
+      const found = step === 1 ? await bothThemes(page, "present, step 1") : (await violations(page)).map((v) => `present, step ${step}: ${v}`);
+      expect(found).toEqual([]);
       await page.keyboard.press("ArrowRight");
     }
     await page.context().close();

@@ -1,5 +1,6 @@
 import {chromium, type Browser, type Page} from "playwright-core";
-import {mkdtempSync, rmSync} from "node:fs";
+import {existsSync, mkdtempSync, rmSync, writeFileSync} from "node:fs";
+import {inject} from "vitest";
 import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
 import type {Server} from "node:http";
@@ -17,14 +18,31 @@ export interface Site {
   close(): Promise<void>;
 }
 
-/** Builds a course (the real one, or a fixture folder of notebooks) into a temp folder and serves it on 127.0.0.1. */
+/** Builds a course (the real one, or a fixture folder of notebooks) into a temp folder and serves it on 127.0.0.1.
+ *  The real course is built once per `vitest run` (into the run's folder, see test/global-setup.ts)
+ *  and each caller serves that build; fixtures are built per call. Close stops the server and
+ *  removes what the call built. */
 export async function buildSite({notebooks = "notebooks", keepGoing = false}: {notebooks?: string; keepGoing?: boolean} = {}): Promise<Site> {
-  const dir = mkdtempSync(join(tmpdir(), "lectern-site-"));
+  const runDir = notebooks === "notebooks" && !keepGoing ? sharedRunDir() : undefined;
+  const dir = runDir ?? mkdtempSync(join(tmpdir(), "lectern-site-"));
   const out = join(dir, "site");
-  const result = await build({root: ROOT, notebooks, out, keepGoing});
-  if (!result.pages.length) throw new Error(`build failed:\n${result.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.message}`).join("\n")}`);
+  const built = join(dir, "course-built");
+  if (!runDir || !existsSync(built)) {
+    const result = await build({root: ROOT, notebooks, out, keepGoing});
+    if (!result.pages.length) throw new Error(`build failed:\n${result.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.message}`).join("\n")}`);
+    if (runDir) writeFileSync(built, new Date().toISOString());
+  }
   const {server, url} = await serve({dir: out, port: 0});
-  return {url, dir: out, close: () => closeServer(server).then(() => rmSync(dir, {recursive: true, force: true}))};
+  return {url, dir: out, close: () => closeServer(server).then(() => void (runDir || rmSync(dir, {recursive: true, force: true})))};
+}
+
+/** The run's shared folder, when vitest's global setup provided one (not when a script imports this). */
+function sharedRunDir(): string | undefined {
+  try {
+    return inject("lecternRunDir") || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function closeServer(server: Server): Promise<void> {
