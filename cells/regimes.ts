@@ -150,7 +150,7 @@ export interface GalleryPanel {
 export function galleryPanels(): GalleryPanel[] {
   const adam = (epochs: number) => explorerRun({learningRate: 0.01, optimizer: "adam", epochs});
   return [
-    {id: "healthy", title: "Down smoothly, flat at the end", reading: "Adam at 0.01: down to the noise in the data (0.05² = 0.0025), then flat. Finished.",
+    {id: "healthy", title: "Down smoothly, flat at the end", reading: "Adam at 0.01: down close to the noise in the data (its variance, 0.05² = 0.0025; the run ends below 0.005), then flat. Finished.",
       runs: [{label: "Adam, 40 epochs", run: adam(40)}], expect: [{shape: "good", stillFalling: false}]},
     {id: "still-learning", title: "Not flat: still learning", reading: "The same run stopped after 10 epochs: still falling fast. Train longer.",
       runs: [{label: "Adam, 10 epochs", run: adam(10)}], expect: [{stillFalling: true}]},

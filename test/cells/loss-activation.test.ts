@@ -240,6 +240,12 @@ describe("the explorer's claims, as the lesson states them", () => {
     expect(readCurve(await curveOf(explorerRun({learningRate: 1, optimizer: "adam"}))).shape).toBe("diverges");
   });
 
+  test("Adam from about 0.3: its first steps throw the loss far up (the first epoch's mean is over 10× the starting loss)", async () => {
+    const curve = await curveOf(explorerRun({learningRate: 0.3, optimizer: "adam"}));
+    expect(curve.epochs[0]!).toBeGreaterThan(10 * curve.steps[0]!);
+    expect(readCurve(curve).shape).toBe("diverges");
+  });
+
   test("SGD at 0.1: a batch of 256 stalls near 0.09; a batch of 4 ends over 20× lower (the lesson says so)", async () => {
     const big = await curveOf(explorerRun({learningRate: 0.1, batchSize: 256}));
     const small = await curveOf(explorerRun({learningRate: 0.1, batchSize: 4}));
@@ -288,9 +294,17 @@ describe("the gallery of horrors", () => {
       for (const [i, {run, label}] of panel.runs.entries()) {
         const expected = panel.expect[i]!;
         if (expected === "overfits") continue; // the validation tests above train this run
-        const reading = readCurve(await curveOf(run));
+        const curve = await curveOf(run);
+        const reading = readCurve(curve);
         if (expected.shape !== undefined) expect(reading.shape, `${panel.id} ${label}`).toBe(expected.shape);
         if (expected.stillFalling !== undefined) expect(reading.stillFalling, `${panel.id} ${label} still falling`).toBe(expected.stillFalling);
+        // "down to near the noise in the data (0.05² = 0.0025)": it ends between that floor and twice it
+        if (panel.id === "healthy") {
+          expect(curve.epochs.at(-1)!).toBeGreaterThan(0.0025);
+          expect(curve.epochs.at(-1)!).toBeLessThan(0.005);
+        }
+        // "until the numbers overflow to NaN"
+        if (panel.id === "diverging") expect(reading.brokeAt).toBeDefined();
       }
     }
   });

@@ -161,6 +161,18 @@ describe("SGD", () => {
     expect(snapshots.at(-1)!.loss).toBeLessThan(snapshots[0]!.loss / 5);
   });
 
+  test("from the sliders' start (w = (1, 1), b = 0) on the blobs: η = 1 is at 100 % after one epoch, η = 0.1 after eight, η = 0.01 is at 96 % after thirty (the lesson says so)", async () => {
+    const firstPerfect = async (learningRate: number) => {
+      const history = await live({network: neuron(1, 1, 0, "sigmoid"), data: blobs(), learningRate, epochs: 30, batchSize: 10, seed: 1});
+      return {first: history.findIndex((s) => s.accuracy === 1), last: history.at(-1)!.accuracy};
+    };
+    expect((await firstPerfect(1)).first).toBe(1);
+    expect((await firstPerfect(0.1)).first).toBe(8);
+    const slow = await firstPerfect(0.01);
+    expect(slow.first).toBe(-1);
+    expect(slow.last).toBeCloseTo(0.96, 6);
+  });
+
   test("one neuron on XOR never beats 75 %", async () => {
     for (const seed of [1, 2, 3]) {
       const snapshots = await live({network: initNetwork([2, 1], ["sigmoid"], {seed}), data: xorData(), learningRate: 0.5, epochs: 40, seed});
@@ -212,6 +224,22 @@ describe("SGD", () => {
     const w = snapshots.at(-1)!.network[0]!.weights;
     expect([w[0]![1], w[1]![0]]).toEqual([0, 0]);
   });
+
+  test("the lesson's sparse run (seed 2, η = 0.5, 100 epochs): both cross connections cut, it settles at 50 %; all four kept, it reaches 100 %", async () => {
+    const final = async (mask: number[][]) => (await run({network: initNetwork([2, 2, 1], ["tanh", "sigmoid"], {seed: 2, masks: [mask]}), data: xorData(), learningRate: 0.5, epochs: 100, batchSize: 10, seed: 2})).at(-1)!.accuracy;
+    expect(await final([[1, 0], [0, 1]])).toBe(0.5);
+    expect(await final([[1, 1], [1, 1]])).toBe(1);
+  });
+
+  test("the seeds the lesson names: with 2 hidden neurons seeds 3, 4 and 5 are stuck at or near 75 % after 100 epochs; with 4, seed 3 reaches 100 %", async () => {
+    const final = async (hidden: number, seed: number) => (await live({network: initNetwork([2, hidden, 1], ["tanh", "sigmoid"], {seed}), data: xorData(), learningRate: 0.5, epochs: 100, batchSize: 10, seed})).at(-1)!.accuracy;
+    for (const seed of [3, 4, 5]) {
+      const stuck = await final(2, seed);
+      expect(stuck, `seed ${seed}, 2 hidden`).toBeGreaterThanOrEqual(0.7);
+      expect(stuck, `seed ${seed}, 2 hidden`).toBeLessThanOrEqual(0.75);
+    }
+    expect(await final(4, 3), "seed 3, 4 hidden").toBe(1);
+  }, 120_000);
 
   test("stops on abort and when the consumer breaks off, freeing every tensor", async () => {
     const before = tf.memory().numTensors;

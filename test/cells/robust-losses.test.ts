@@ -6,6 +6,7 @@ import {cpuHost} from "./cpu-host.js";
 import {finalCurve} from "../../cells/losses/curves.js";
 import {OUTLIER_OFFSET, OUTLIER_SHARE, robustData, robustRun, robustScore, type RobustCase} from "../../cells/losses/robust.js";
 import type {CheatsheetLoss} from "../../cells/losses.js";
+import {dense, sequential} from "../../cells/train/spec.js";
 
 let host: TrainerHost;
 beforeAll(async () => {
@@ -64,5 +65,27 @@ describe("each loss wins the error it is made for", () => {
     const stuck = await scored("decades", "meanSquaredLogarithmicError", 3);
     expect(Math.max(...stuck.predictions)).toBeLessThanOrEqual(0);
     expect(stuck.logError).toBeGreaterThan(3);
+  }, 60_000);
+
+  test("a ReLU output is stuck the same way from seed 3 (0 everywhere, no gradient); a softplus output learns (the lesson's way out)", async () => {
+    const last = async (activation: "relu" | "softplus") => {
+      const data = robustData("decades");
+      const model = sequential({layers: [dense({units: 16, activation: "relu", inputShape: [1]}), dense({units: 16, activation: "relu"}), dense({units: 1, activation})]});
+      model.compile({optimizer: "adam", loss: "meanSquaredLogarithmicError", learningRate: 0.05});
+      const curve = await finalCurve({model, data, batchSize: 32, epochs: 80, seed: 3}, {host, include: {predictions: {x: data.testX, shape: data.xShape}}});
+      return {...robustScore(data, curve.predictions!), predictions: curve.predictions!};
+    };
+    const relu = await last("relu");
+    expect(Math.max(...relu.predictions)).toBe(0);
+    expect(relu.logError).toBeGreaterThan(3);
+    expect((await last("softplus")).logError).toBeLessThan(0.2);
+  }, 60_000);
+
+  test("MSE's fit sits about 0.6 above the clean curve: 10 % of the targets raised by 6 lift their mean by 0.6 (seed 1)", async () => {
+    const mse = await scored("outliers", "meanSquaredError");
+    const data = robustData("outliers");
+    const bias = mse.predictions.reduce((a, p, i) => a + p - data.testY[i]!, 0) / data.testY.length;
+    expect(OUTLIER_SHARE * OUTLIER_OFFSET).toBeCloseTo(0.6, 9);
+    expect(Math.abs(bias - 0.6)).toBeLessThan(0.15);
   }, 60_000);
 });
