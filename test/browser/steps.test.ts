@@ -127,6 +127,8 @@ describe("present mode", () => {
     const watch = await openPage(browser, `${course.url}perceptron/?present`, {viewport: {width: 1280, height: 720}});
     const {page} = watch;
     await settle(page, 60_000);
+    // The cells' width (main's) is the window's, not the sidebar's column: plots are drawn full size.
+    expect(await page.$eval("main", (m) => m.getBoundingClientRect().width)).toBeGreaterThan(1000);
     const count = await page.$$eval("section.step", (ss) => ss.length);
     for (let step = 1; step <= count; step++) {
       expect(await shownSteps(page)).toEqual([step]);
