@@ -1,19 +1,26 @@
 // The lessons' DDPM denoiser, GAN and LSTM race (bench/workload-data.ts) written for jax-js
-// (@jax-js/jax, a dev dependency) as its authors intend: each training step whole (noise draws,
-// forward, loss, backward, gradient clipping, Adam) in one jit-compiled function on its wasm
-// device. bench/workloads.mjs bundles it into a page and times steps next to tfjs; Lectern never
-// ships it. Same sizes, same data, same optimizer settings as the lessons' steps (cells/diffusion,
-// cells/gan, cells/lstm); noise comes from jax-js's own PRNG, so losses agree in size, not digit.
-// Differences jax-js forces, said in each result's note: batches are whole (a last, smaller batch
-// would compile the step again) and in order; the LSTM's 50 time steps are unrolled when the step
-// is traced (jax-js 0.1.25 has no lax.scan or fori_loop).
-import {init, jit, nn, numpy as np, random, tree, valueAndGrad, type Array as JaxArray} from "@jax-js/jax";
+// (@jax-js/jax, a dev dependency) as its authors intend: each training step whole (forward, loss,
+// backward, gradient clipping, Adam) in one jit-compiled function on its wasm device.
+// bench/workloads.mjs bundles it into a page and times steps next to tfjs; Lectern never ships it.
+// Same sizes, same data, same optimizer settings as the lessons' steps (cells/diffusion,
+// cells/gan, cells/lstm); the noise is other draws than tfjs's, so losses agree in size, not digit.
+// Differences, said in each result's note: batches are whole (a last, smaller batch would compile
+// the step again) and in order; the LSTM's 50 time steps are unrolled when the step is traced
+// (jax-js 0.1.25 has no lax.scan or fori_loop); noise is drawn on the host, in the timed step,
+// because jax-js's own PRNG inside the compiled step measured slower (below).
+import {init, jit, nn, numpy as np, profiler, tree, valueAndGrad, type Array as JaxArray} from "@jax-js/jax";
 import {mulberry32} from "../cells/data/random.js";
 import {initCell} from "../cells/lstm/cell.js";
 import {linearSchedule, SCHEDULE_DEFAULTS} from "../cells/diffusion/schedule.js";
+import {normals} from "../cells/diffusion/data.js";
 import {LSTM_TASK, WORKLOADS, type WorkloadName} from "./workload-data.js";
 
 type Params = JaxArray[];
+/** Why the noise is not drawn with jax-js's PRNG inside the step (measured in headless Chromium on
+ *  this 2-core machine, load average ~10: the lesson's denoiser ran 43–85 steps/s with
+ *  random.randint/random.normal inside the jit step, 88 kernels, and 120–154 steps/s with t and ε
+ *  drawn on the host, 72 kernels): the faster way for jax-js is the one benched. */
+const HOST_NOISE = "jax-js's PRNG inside the compiled step was 1.4–3× slower here";
 interface Adam {
   lr: number;
   b1: number;
@@ -82,10 +89,9 @@ function ddpm(): Trainer {
     h = nn.relu(np.dot(h, w3).add(b3));
     return np.mean(np.sum(np.square(eps.sub(np.dot(h, w4).add(b4))), 1));
   };
-  const step = jit((q: Params, mm: Params, vv: Params, x0: JaxArray, keyT: JaxArray, keyEps: JaxArray, ab: JaxArray, om: JaxArray, c1: JaxArray, c2: JaxArray) => {
+  const draw = mulberry32(3);
+  const step = jit((q: Params, mm: Params, vv: Params, x0: JaxArray, t: JaxArray, eps: JaxArray, ab: JaxArray, om: JaxArray, c1: JaxArray, c2: JaxArray) => {
     const n = x0.shape[0]!;
-    const t = random.randint(keyT, {minval: 1, maxval: c.T + 1, shape: [n], dtype: np.int32});
-    const eps = random.normal(keyEps, [n, 2]);
     const abt = np.take(ab, t.ref, 0).reshape([n, 1]);
     const xt = np.sqrt(abt.ref).mul(x0).add(np.sqrt(np.negative(abt).add(1)).mul(eps.ref));
     const angles = t.astype(np.float32).reshape([n, 1]).mul(om);
@@ -94,10 +100,52 @@ function ddpm(): Trainer {
     return [...adam(q, g, mm, vv, c1, c2, o), value] as const;
   });
   return {
-    note: "jit-compiled whole step: t and ε drawn with jax-js's PRNG inside it; whole batches of 256 in order (15 per pass over 4,000 points)",
+    note: `jit-compiled whole step (ᾱ_t gathered, x_t, the sin/cos embedding, MLP, loss, backward, Adam); t and ε drawn on the host and sent in (timed: ${HOST_NOISE}); whole batches of 256 in order (15 per pass over 4,000 points)`,
     async step(t) {
       const [c1, c2] = corrections(o, t);
-      const [p2, m2, v2, value] = step(p, m, v, batchOf(data.x, [2], batch, t - 1), random.key(2 * t + 1), random.key(2 * t + 2), alphaBars.ref, omega.ref, c1, c2);
+      const ts = np.array(Int32Array.from({length: batch}, () => 1 + Math.floor(draw() * c.T)), {dtype: np.int32});
+      const [p2, m2, v2, value] = step(p, m, v, batchOf(data.x, [2], batch, t - 1), ts, np.array(normals(2 * batch, t)).reshape([batch, 2]), alphaBars.ref, omega.ref, c1, c2);
+      p = p2;
+      m = m2;
+      v = v2;
+      return (await value.data())[0]!;
+    }
+  };
+}
+
+/** The issue's form of the denoiser, for jax-js only (the lesson's module has no such form): input
+ *  [x_t, t/T] (3 numbers) → 128 → 128 → 128 → 2; t, ε and x_t made on the host, so the compiled
+ *  step is the MLP, its loss, backward and Adam alone: the least work jax-js can be given. */
+function ddpmIssue(): Trainer {
+  const w = WORKLOADS.ddpm, T = SCHEDULE_DEFAULTS.T, H = 128;
+  const o: Adam = {lr: 1e-3, b1: 0.9, b2: 0.999, eps: 1e-7};
+  const data = w.data(), batch = w.batchSize, s = linearSchedule(T), draw = mulberry32(3);
+  const random1 = mulberry32(1);
+  let p: Params = [glorot(3, H, random1), np.zeros([H]), glorot(H, H, random1), np.zeros([H]), glorot(H, H, random1), np.zeros([H]), np.zeros([H, 2]), np.zeros([2])];
+  let m = zerosLike(p), v = zerosLike(p);
+  const loss = (q: Params, input: JaxArray, eps: JaxArray): JaxArray => {
+    const [w1, b1, w2, b2, w3, b3, w4, b4] = q as [JaxArray, JaxArray, JaxArray, JaxArray, JaxArray, JaxArray, JaxArray, JaxArray];
+    let h = nn.relu(np.dot(input, w1).add(b1));
+    h = nn.relu(np.dot(h, w2).add(b2));
+    h = nn.relu(np.dot(h, w3).add(b3));
+    return np.mean(np.sum(np.square(eps.sub(np.dot(h, w4).add(b4))), 1));
+  };
+  const step = jit((q: Params, mm: Params, vv: Params, input: JaxArray, eps: JaxArray, c1: JaxArray, c2: JaxArray) => {
+    const [value, g] = valueAndGrad(loss)(tree.ref(q), input, eps);
+    return [...adam(q, g, mm, vv, c1, c2, o), value] as const;
+  });
+  const whole = Math.floor(data.x.length / 2 / batch);
+  return {
+    note: "the issue's 3-input denoiser ([x_t, t/T]), jit-compiled MLP + loss + backward + Adam; t, ε and x_t made on the host",
+    async step(t) {
+      const [c1, c2] = corrections(o, t);
+      const k = (t - 1) % whole, eps = normals(2 * batch, t), input = new Float32Array(3 * batch);
+      for (let i = 0; i < batch; i++) {
+        const ti = 1 + Math.floor(draw() * T), ab = s.alphaBar[ti - 1]!;
+        for (let j = 0; j < 2; j++) input[3 * i + j] = Math.sqrt(ab) * data.x[2 * (k * batch + i) + j]! + Math.sqrt(1 - ab) * eps[2 * i + j]!;
+        input[3 * i + 2] = ti / T;
+      }
+      const [p2, m2, v2, value] = step(p, m, v, np.array(input).reshape([batch, 3]), np.array(eps).reshape([batch, 2]), c1, c2);
       p = p2;
       m = m2;
       v = v2;
@@ -130,23 +178,23 @@ function gan(): Trainer {
     const logits = mlp(dq, mlp(gq, z));
     return [np.mean(nn.softplus(np.negative(logits.ref))), np.mean(nn.sigmoid(logits))];
   };
-  const step = jit((dq: Params, gq: Params, dmm: Params, dvv: Params, gmm: Params, gvv: Params, real: JaxArray, key1: JaxArray, key2: JaxArray, c1: JaxArray, c2: JaxArray) => {
-    const n = real.shape[0]!;
+  const step = jit((dq: Params, gq: Params, dmm: Params, dvv: Params, gmm: Params, gvv: Params, real: JaxArray, z1: JaxArray, z2: JaxArray, c1: JaxArray, c2: JaxArray) => {
     // D's step (G's output a constant), then G's against the D just updated, on fresh noise.
-    const fake = mlp(tree.ref(gq), random.normal(key1, [n, Z]));
+    const fake = mlp(tree.ref(gq), z1);
     const [valueD, gradD] = valueAndGrad(lossD)(tree.ref(dq), real.ref, fake);
     const [d2, dm2, dv2] = adam(dq, gradD, dmm, dvv, c1.ref, c2.ref, oD);
-    const [[valueG, dFake], gradG] = valueAndGrad(lossG, {hasAux: true})(tree.ref(gq), tree.ref(d2), random.normal(key2, [n, Z]));
+    const [[valueG, dFake], gradG] = valueAndGrad(lossG, {hasAux: true})(tree.ref(gq), tree.ref(d2), z2);
     const gradNorm = np.sqrt(sumOfSquares(gradG.map((x) => x.ref)));
     const [g2, gm2, gv2] = adam(gq, gradG, gmm, gvv, c1, c2, oG);
     const dReal = np.mean(nn.sigmoid(mlp(tree.ref(d2), real)));
     return [d2, g2, dm2, dv2, gm2, gv2, valueD, valueG, gradNorm, dReal, dFake] as const;
   });
   return {
-    note: "jit-compiled whole step (D step, then G step against the new D, with the lesson's extra figures: ‖∇G‖, D(x), D(G(z))); noise from jax-js's PRNG; whole batches of 128 in order",
+    note: `jit-compiled whole step (D step, then G step against the new D, with the lesson's extra figures: ‖∇G‖, D(x), D(G(z))); z drawn on the host and sent in (timed: ${HOST_NOISE}); whole batches of 128 in order`,
     async step(t) {
       const [c1, c2] = corrections(oD, t);
-      const [d2, g2, dm2, dv2, gm2, gv2, valueD, ...rest] = step(d, g, dm, dv, gm, gv, batchOf(data.x, [2], batch, t - 1), random.key(2 * t + 1), random.key(2 * t + 2), c1, c2);
+      const z = (salt: number) => np.array(normals(batch * Z, 2 * t + salt)).reshape([batch, Z]);
+      const [d2, g2, dm2, dv2, gm2, gv2, valueD, ...rest] = step(d, g, dm, dv, gm, gv, batchOf(data.x, [2], batch, t - 1), z(1), z(2), c1, c2);
       [d, g, dm, dv, gm, gv] = [d2, g2, dm2, dv2, gm2, gv2];
       const loss = (await valueD.data())[0]!;
       for (const x of rest) x.dispose();
@@ -223,15 +271,19 @@ function lstm(): Trainer {
   };
 }
 
-const TRAINERS: Record<WorkloadName, () => Trainer> = {ddpm, gan, lstm};
+/** The workloads jax-js runs: the lessons' three, and the issue's 3-input form of the denoiser. */
+export type JaxWorkloadName = WorkloadName | "ddpm-issue";
+const TRAINERS: Record<JaxWorkloadName, () => Trainer> = {ddpm, "ddpm-issue": ddpmIssue, gan, lstm};
 
 /** Trainers already compiled, by workload: a repeat continues the same run, so a measurement
  *  times steps, not jit's tracing and compiling (which the first step pays, reported as firstMs). */
-const live: Partial<Record<WorkloadName, {trainer: Trainer; t: number; firstMs: number}>> = {};
+const live: Partial<Record<JaxWorkloadName, {trainer: Trainer; t: number; firstMs: number}>> = {};
 
 /** `warm` steps, then `steps` timed ones (by default the workload's, as the tfjs pages run it):
- *  milliseconds per step, the loss of step 4 and the last. */
-export async function jaxWorkload(name: WorkloadName, steps = WORKLOADS[name].steps, warm = WORKLOADS[name].warm): Promise<{ms: number; loss4: number; loss: number; firstMs: number; device: string; note: string}> {
+ *  milliseconds per step, the loss of step 4 and the last; then a few steps under jax-js's own
+ *  profiler (its kernels as performance.measure entries): kernels per step, and their time against
+ *  the step's wall time (the rest is jax-js's work in JavaScript: dispatch, buffers, the jit cache). */
+export async function jaxWorkload(name: JaxWorkloadName, steps = WORKLOADS[name === "ddpm-issue" ? "ddpm" : name].steps, warm = WORKLOADS[name === "ddpm-issue" ? "ddpm" : name].warm) {
   const devices = await init("wasm");
   let run = live[name];
   if (run === undefined) {
@@ -246,5 +298,16 @@ export async function jaxWorkload(name: WorkloadName, steps = WORKLOADS[name].st
     loss = await run.trainer.step(++run.t);
     if (run.t === 4) loss4 = loss;
   }
-  return {ms: (performance.now() - began) / steps, loss4, loss, firstMs: run.firstMs, device: devices.join(", "), note: run.trainer.note};
+  const ms = (performance.now() - began) / steps;
+  const traced = Math.max(2, Math.min(10, Math.round(steps / 10)));
+  performance.clearMeasures();
+  profiler.startTrace();
+  const t0 = performance.now();
+  for (let i = 0; i < traced; i++) await run.trainer.step(++run.t);
+  const tracedMs = (performance.now() - t0) / traced;
+  profiler.stopTrace();
+  const kernels = performance.getEntriesByType("measure");
+  performance.clearMeasures();
+  const trace = {kernelsPerStep: kernels.length / traced, kernelMsPerStep: kernels.reduce((n, k) => n + k.duration, 0) / traced, wallMsPerStep: tracedMs};
+  return {ms, loss4, loss, step: run.t, firstMs: run.firstMs, device: devices.join(", "), note: run.trainer.note, trace};
 }

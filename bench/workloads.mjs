@@ -108,20 +108,24 @@ async function workload(browser, name, jaxBuilt) {
     ["stock", "tfjs.html", "backend=wasm&kernels=stock", (page) => page.evaluate((n) => window.workload(n), name)],
     ["ours", "tfjs.html", "backend=wasm", (page) => page.evaluate((n) => window.workload(n), name)]
   ];
-  if (jaxBuilt) variants.push(["jax-js", "jax.html", "", (page) => page.evaluate((n) => window.jaxWorkload(n), name)]);
+  // jax-js on the lesson's model; for the denoiser also on the issue's 3-input form, whose step
+  // holds less work (the noise made on the host): the target is judged against the faster of the two.
+  const jaxRuns = name === "ddpm" ? [["jax-js", "ddpm"], ["jax-js, issue's form", "ddpm-issue"]] : [["jax-js", name]];
+  if (jaxBuilt) for (const [key, which] of jaxRuns) variants.push([key, "jax.html", "", (page) => page.evaluate((n) => window.jaxWorkload(n), which)]);
   const pages = {};
   try {
     for (const [key, file, query] of variants) pages[key] = await browser.open(file, query);
     const measured = await interleave(variants.map(([key, , , measure]) => [key, async () => {
       const r = await measure(pages[key]);
       const label = r.backend?.label ?? `jax-js 0.1.25, ${r.device}, jit`;
-      return {value: 1000 / r.ms, msPerStep: r.ms, loss4: r.loss4, loss: r.loss, label, note: r.note, ...(r.firstMs !== undefined ? {firstStepMs: r.firstMs} : {})};
+      return {value: 1000 / r.ms, msPerStep: r.ms, loss4: r.loss4, loss: r.loss, label, note: r.note, ...(r.step !== undefined ? {step: r.step} : {}), ...(r.firstMs !== undefined ? {firstStepMs: r.firstMs} : {}), ...(r.trace ? {trace: r.trace} : {})};
     }]), REPEATS);
     for (const [key] of variants) out[key] = row(measured, key);
     if (!jaxBuilt) out["jax-js"] = {error: "the jax-js page could not be built"};
     const f = measured.figures;
     const ours = f.ours.length ? median(f.ours) : undefined, stock = f.stock.length ? median(f.stock) : undefined;
-    const jax = f["jax-js"]?.length ? median(f["jax-js"]) : undefined;
+    const jaxMedians = jaxRuns.filter(([key]) => f[key]?.length).map(([key]) => median(f[key]));
+    const jax = jaxMedians.length ? Math.max(...jaxMedians) : undefined;
     if (ours !== undefined && stock !== undefined) out.oursOverStock = ours / stock;
     if (ours !== undefined && jax !== undefined) out.oursOverJax = ours / jax;
     out.target = TARGETS[name].text;
@@ -129,9 +133,10 @@ async function workload(browser, name, jaxBuilt) {
     say(`\n${name}: ${await pages.ours.evaluate((n) => window.workloadTitle(n), name)}`);
     for (const [key] of variants) {
       const r = out[key];
-      say(r.median === undefined ? `  ${key.padEnd(7)} could not run: ${r.error}` : `  ${key.padEnd(7)} ${cell(r).padEnd(22)} steps/s  loss at the end ${r.loss?.toFixed(4)}  [${r.label}${r.firstStepMs !== undefined ? `; first step, with tracing and compiling, ${(r.firstStepMs / 1000).toFixed(1)} s` : ""}]`);
+      say(r.median === undefined ? `  ${key.padEnd(20)} could not run: ${r.error}` : `  ${key.padEnd(20)} ${cell(r).padEnd(22)} steps/s  last loss ${r.loss?.toFixed(4)}${r.step ? ` (step ${r.step}: one run across repeats)` : ""}  [${r.label}${r.firstStepMs !== undefined ? `; first step, with tracing and compiling, ${(r.firstStepMs / 1000).toFixed(1)} s` : ""}]`);
+      if (r.trace) say(`  ${"".padEnd(20)} jax-js's profiler: ${r.trace.kernelsPerStep.toFixed(0)} kernels per step, ${r.trace.kernelMsPerStep.toFixed(1)} ms in them of ${r.trace.wallMsPerStep.toFixed(1)} ms per step (the rest: jax-js's JavaScript around them)`);
     }
-    for (const key of ["ours", "jax-js"]) if (out[key]?.note) say(`  ${key} note: ${out[key].note}`);
+    for (const [key] of variants) if (key !== "stock" && out[key]?.note) say(`  ${key} note: ${out[key].note}`);
     if (ours !== undefined && (jax === undefined || ours <= jax)) {
       // Ours is not ahead of jax-js (or jax-js did not run): show where the time goes.
       try {
@@ -156,8 +161,11 @@ function table() {
   const rows = NAMES.map((name) => {
     const w = results.workloads[name] ?? {};
     const ratio = (x) => (x === undefined ? "—" : `${x.toFixed(2)}×`);
-    return [name, cell(w.stock), cell(w.ours), w["jax-js"]?.median === undefined ? `n/a (${w["jax-js"]?.error ?? w.error ?? "not run"})` : cell(w["jax-js"]), ratio(w.oursOverStock), ratio(w.oursOverJax), `${w.target ?? ""}: ${w.met ? "met" : "missed"}`];
-  });
+    const jax = (r) => (r?.median === undefined ? `n/a (${r?.error ?? w.error ?? "not run"})` : cell(r));
+    const rows = [[name, cell(w.stock), cell(w.ours), jax(w["jax-js"]), ratio(w.oursOverStock), ratio(w.oursOverJax), `${w.target ?? ""}: ${w.met ? "met" : "missed"}`]];
+    if (w["jax-js, issue's form"]) rows.push([`${name}, issue's 3-in form`, "—", "—", jax(w["jax-js, issue's form"]), "", "", "(jax-js only: the lesson has no such form; ours/jax above is against the faster jax-js figure)"]);
+    return rows;
+  }).flat();
   const head = ["workload", "stock tfjs (steps/s)", "ours (steps/s)", "jax-js jit (steps/s)", "ours/stock", "ours/jax", "target"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r) => r.map((c, i) => c.padEnd(widths[i])).join("  ");
