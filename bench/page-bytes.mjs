@@ -55,9 +55,9 @@ try {
       if (controls.length) await page.waitForTimeout(seconds * 1000);
       const after = tally(fetched.filter((f) => !before.js.some((b) => b.file === basename(f))));
       results.pages[slug] = {upFront: before, afterTraining: controls.length ? after : null, controls: controls.length, withinLimit: before.jsBytes <= LIMIT_KB * 1024};
-      const largest = (t) => t.js.sort((a, b) => b.bytes - a.bytes).slice(0, 3).map((f) => `${f.file.replace(/-[A-Z0-9]{8}\.js$/, "")} ${kb(f.bytes)}`).join(", ");
-      say(`  ${slug.padEnd(20)} up front ${kb(before.jsBytes).padStart(9)} (${before.js.length} files${before.jsBytes > LIMIT_KB * 1024 ? `, OVER ${LIMIT_KB} KB` : ""})` +
-        (controls.length ? `; after training starts +${kb(after.jsBytes)} JS (${after.js.length} files: ${largest(after) || "none"}), +${kb(after.wasmBytes)} wasm` : "; no training control"));
+      const largest = (t) => [...t.js].sort((a, b) => b.bytes - a.bytes).slice(0, 3).map((f) => `${f.file.replace(/-[A-Z0-9]{8}\.js$/, "")} ${kb(f.bytes)}`).join(", ");
+      say(`  ${slug.padEnd(20)} up front ${kb(before.jsBytes).padStart(9)} JS (${before.js.length} files${before.jsBytes > LIMIT_KB * 1024 ? `, OVER ${LIMIT_KB} KB` : ""}; largest ${largest(before)})${before.wasmBytes ? ` + ${kb(before.wasmBytes)} wasm (tfjs's, fetched before any press)` : ""}` +
+        (controls.length ? `;\n  ${"".padEnd(20)} after training starts +${kb(after.jsBytes)} JS (${after.js.length} files: ${largest(after) || "none"}), +${kb(after.wasmBytes)} wasm` : "; no training control"));
     } catch (error) {
       results.pages[slug] = {error: error.message.split("\n")[0]};
       say(`  ${slug.padEnd(20)} could not run: ${results.pages[slug].error}`);
