@@ -5,12 +5,14 @@ import {join} from "node:path";
 
 const types = {".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm", ".svg": "image/svg+xml"};
 
-/** Serves `dir` on 127.0.0.1 at a free port; resolves to its origin and a close(). */
-export async function serveDir(dir) {
+/** Serves `dir` on 127.0.0.1 at a free port; resolves to its origin and a close(). `onFile`, when
+ *  given, hears the path of every file served (a page's and its workers' requests alike). */
+export async function serveDir(dir, {onFile} = {}) {
   const server = createServer((req, res) => {
     let file = join(dir, decodeURIComponent(new URL(req.url, "http://x").pathname));
     try {
       if (statSync(file).isDirectory()) file = join(file, "index.html");
+      onFile?.(file);
       res.writeHead(200, {"content-type": types[file.slice(file.lastIndexOf("."))] ?? "application/octet-stream", "content-length": statSync(file).size});
       createReadStream(file).pipe(res);
     } catch {

