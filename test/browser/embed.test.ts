@@ -168,6 +168,31 @@ describe("a real course's trainer embedded on another origin", () => {
     await real?.close();
   });
 
+  it("a lesson page offers Embed under each cell that shows something, not under cells that only define values; its iframe snippet loads", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${real.url}rnn/`);
+    await page.waitForFunction(() => document.documentElement.dataset.lectern === "ready", null, {timeout: 60_000});
+    const controls = await page.$$eval("[data-cell][data-embed] + details.embed-control", (ds) => ds.map((d) => ({
+      cell: (d.previousElementSibling as HTMLElement).dataset.cell,
+      empty: !(d.previousElementSibling as HTMLElement).querySelector(".cell-output")?.childNodes.length,
+      shown: getComputedStyle(d).display !== "none"
+    })));
+    expect(controls.find((c) => c.cell === "demo")).toEqual({cell: "demo", empty: true, shown: false});
+    expect(controls.filter((c) => c.shown !== !c.empty)).toEqual([]);
+    expect(controls.some((c) => c.shown)).toBe(true);
+    // A cell further down shows its output once reached, and its control with it.
+    const details = page.locator('[data-cell="t"] + details.embed-control');
+    await details.scrollIntoViewIfNeeded();
+    await details.locator("summary").waitFor({state: "visible"});
+    await details.locator("summary").click();
+    const snippet = await details.locator("textarea").first().inputValue();
+    const src = snippet.match(/src="([^"]+)"/)![1]!;
+    expect(src).toBe(`${real.url}embed/rnn/t.html`);
+    expect((await page.request.get(src)).status()).toBe(200);
+    await context.close();
+  }, 120_000);
+
   it("matmul-shapes' digit trainer in a <lectern-cell> trains in a worker from the site's origin: the loss falls", async () => {
     pages.set("/trainer.html", `<!doctype html><html lang="en"><meta charset="utf-8"><title>Trainer</title><link rel="icon" href="data:,">
 <body style="max-width:44rem;margin:1rem auto"><script src="${real.url}embed.js"></script>
