@@ -96,11 +96,12 @@ describe("the latent-bias lesson", () => {
     expect((await tensorCount()).worker).toBe(before);
   }, 600_000);
 
-  test("the sweep button measures the per-class error table: the 7s' error rises and they are misread more as their share falls", async () => {
+  test("the sweep button measures the per-class error table at the lesson's 800 steps per share: the numbers the prose states, the 7s' error rising and misread more as their share falls", async () => {
     await watchLongTasks();
     const before = (await tensorCount()).worker;
-    // The quick budget (200 steps per share): the trend shows already, in a quarter of the time.
-    await page.click('[data-cell="sweep-steps"] label:has-text("200")');
+    // The lesson's default budget (800 steps per share), so the table can be held to the numbers
+    // the prose reports from one sweep (about 20 s with Lectern's kernels on this machine).
+    expect(await page.$eval('[data-cell="sweep-steps"] input:checked', (i) => i.parentElement!.textContent)).toMatch(/800/);
     const t0 = Date.now();
     await page.click('[data-cell="sweep-button"] button');
     await page.waitForFunction(() => /Done/.test(document.querySelector('[data-cell="sweep-status"]')?.textContent ?? ""), null, {timeout: 400_000, polling: 1000});
@@ -108,11 +109,18 @@ describe("the latent-bias lesson", () => {
     const rows = await page.$$eval('[data-cell="sweep-table"] tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll("th, td")].map((c) => c.textContent!.trim())));
     console.log(`latent-bias sweep: ${seconds.toFixed(0)} s (${await text("sweep-status")}); longest main-thread task ${(await longestTask()).toFixed(0)} ms\n` + rows.map((r) => r.join(" | ")).join("\n"));
     expect(rows.length).toBe(4);
+    expect(await text("sweep-table")).toMatch(/after 800 training steps per share/);
     const rareError = rows.map((r) => Number(r[1 + 7])); // columns: share, then digits 0…9
+    const othersMean = rows.map((r) => Number(r.at(-2)));
     const misread = rows.map((r) => Number(/(\d+) %/.exec(r.at(-1)!)![1]));
-    expect(rareError[3]).toBeGreaterThan(rareError[0]! * 1.15);
-    expect(rareError[2]).toBeGreaterThan(rareError[0]!);
-    expect(misread[3]).toBeGreaterThan(misread[0]! + 20);
+    // notebooks/latent-bias.md, "What the sweep measured": 0.0207, 0.0275, 0.0292 and 0.0350 for
+    // shares of 10, 3, 1 and 0 %, the others' mean at 0.026; misread 10, 14, 20 and 38 %. Relaxed
+    // SIMD may differ in the last bits across CPUs, so each is held within a margin.
+    [0.0207, 0.0275, 0.0292, 0.035].forEach((e, i) => expect(Math.abs(rareError[i]! - e)).toBeLessThan(0.003));
+    othersMean.forEach((e) => expect(Math.abs(e - 0.026)).toBeLessThan(0.002));
+    [10, 14, 20, 38].forEach((m, i) => expect(Math.abs(misread[i]! - m)).toBeLessThanOrEqual(8));
+    expect(rareError[3]).toBeGreaterThan(rareError[0]! * 1.4);
+    expect(misread[3]).toBeGreaterThan(misread[0]! + 15);
     expect(await page.$eval('[data-cell="sweep-plot"] svg[aria-label]', (s) => s.getAttribute("aria-label"))).toMatch(/at 0 % the 7s/);
     expect(await longestTask()).toBeLessThan(250);
     expect((await tensorCount()).worker).toBe(before);
