@@ -5,9 +5,7 @@
 //   node bench/longtasks.mjs [--site DIR] [--seconds N]   (default: builds the course into a temp folder)
 import {chromiumLaunchOptions} from "../test/browser/chromium.mjs";
 import {chromium} from "playwright-core";
-import {serveDir, siteForBench} from "./serve-dir.mjs";
-import {existsSync, readdirSync} from "node:fs";
-import {join} from "node:path";
+import {serveDir, siteForBench, sitePages, pageSettled, TRAINING_CONTROLS} from "./serve-dir.mjs";
 
 const arg = (name) => {
   const i = process.argv.indexOf(name);
@@ -19,10 +17,7 @@ if (!bench) process.exit(0);
 const site = bench.site;
 const server = await serveDir(site);
 const origin = server.origin;
-const pages = readdirSync(site).filter((d) => d !== "assets" && existsSync(join(site, d, "index.html")));
-
-/** What starts training on a page: the perceptron's Train buttons, every trainer widget's ▶. */
-const CONTROLS = '[data-cell] button:is(:text-matches("^Train", "i")), [data-cell] .lt-play';
+const pages = sitePages(site);
 
 const browser = await chromium.launch(chromiumLaunchOptions());
 console.log(`Chromium ${browser.version()}; ${seconds} s of training per page; longest main-thread task while training (target ≤ 50 ms)`);
@@ -35,8 +30,8 @@ try {
         new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__longTasks.push({start: e.startTime, duration: e.duration}))).observe({type: "longtask", buffered: true});
       });
       await page.goto(`${origin}/${slug}/`);
-      await page.waitForFunction(() => document.documentElement.dataset.lectern === "ready" && !document.querySelector('[data-cell][data-state="pending"]'), null, {timeout: 120_000});
-      const controls = await page.$$(CONTROLS);
+      await pageSettled(page);
+      const controls = await page.$$(TRAINING_CONTROLS);
       if (!controls.length) {
         await page.close();
         continue; // a page that does not train

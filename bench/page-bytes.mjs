@@ -7,9 +7,9 @@
 // file as built; tfjs's .wasm binaries are counted apart (not JS). Figures only; never fails.
 //   node bench/page-bytes.mjs [--site DIR] [--json] [--seconds N]   (default: builds the course into a temp folder)
 import {chromiumLaunchOptions} from "../test/browser/chromium.mjs";
-import {serveDir, siteForBench} from "./serve-dir.mjs";
-import {existsSync, readFileSync, readdirSync} from "node:fs";
-import {basename, join} from "node:path";
+import {serveDir, siteForBench, sitePages, pageSettled, TRAINING_CONTROLS} from "./serve-dir.mjs";
+import {readFileSync} from "node:fs";
+import {basename} from "node:path";
 import {gzipSync} from "node:zlib";
 
 const JSON_OUT = process.argv.includes("--json");
@@ -17,8 +17,6 @@ const say = (...args) => JSON_OUT || console.log(...args);
 const arg = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const seconds = Number(arg("--seconds") ?? 5);
 const LIMIT_KB = 150;
-/** What starts training on a page (as bench/longtasks.mjs presses it). */
-const CONTROLS = '[data-cell] button:is(:text-matches("^Train", "i")), [data-cell] .lt-play';
 
 const results = {limitKB: LIMIT_KB, pages: {}};
 const bench = await siteForBench(arg("--site"), "page-bytes");
@@ -38,7 +36,7 @@ const tally = (files) => {
   return {jsBytes: js.reduce((n, f) => n + gz(f), 0), wasmBytes: wasm.reduce((n, f) => n + gz(f), 0), js: js.map((f) => ({file: basename(f), bytes: gz(f)}))};
 };
 try {
-  const pages = readdirSync(site).filter((d) => d !== "assets" && existsSync(join(site, d, "index.html"))).sort();
+  const pages = sitePages(site);
   say(`Gzipped JS per page (level 9, each page with an empty cache), up front and after its trainings start; target up front ≤ ${LIMIT_KB} KB`);
   for (const slug of pages) {
     const context = await browser.newContext({viewport: {width: 1200, height: 900}});
@@ -46,11 +44,11 @@ try {
     try {
       fetched = [];
       await page.goto(`${server.origin}/${slug}/`);
-      await page.waitForFunction(() => document.documentElement.dataset.lectern === "ready" && !document.querySelector('[data-cell][data-state="pending"]'), null, {timeout: 120_000});
+      await pageSettled(page);
       await page.waitForTimeout(500);
       const before = tally(fetched);
       fetched = [];
-      const controls = await page.$$(CONTROLS);
+      const controls = await page.$$(TRAINING_CONTROLS);
       for (const c of controls) await c.click();
       if (controls.length) await page.waitForTimeout(seconds * 1000);
       const after = tally(fetched.filter((f) => !before.js.some((b) => b.file === basename(f))));

@@ -1,5 +1,5 @@
 // A bare static server for the bench pages (plain .mjs: Node 20 cannot import src/build/serve.ts).
-import {createReadStream, statSync} from "node:fs";
+import {createReadStream, existsSync, readdirSync, statSync} from "node:fs";
 import {createServer} from "node:http";
 import {join} from "node:path";
 
@@ -47,4 +47,17 @@ export async function siteForBench(given, name) {
     return null;
   }
   return {site, cleanup: () => rmSync(work, {recursive: true, force: true})};
+}
+
+/** What starts training on a course page: the perceptron's Train buttons, every trainer widget's ▶. */
+export const TRAINING_CONTROLS = '[data-cell] button:is(:text-matches("^Train", "i")), [data-cell] .lt-play';
+
+/** The built site's pages (folders with an index.html), by slug, sorted. */
+export function sitePages(site) {
+  return readdirSync(site).filter((d) => d !== "assets" && existsSync(join(site, d, "index.html"))).sort();
+}
+
+/** Waits until a page's runtime is ready and no cell is pending. */
+export function pageSettled(page) {
+  return page.waitForFunction(() => document.documentElement.dataset.lectern === "ready" && !document.querySelector('[data-cell][data-state="pending"]'), null, {timeout: 120_000});
 }

@@ -117,9 +117,7 @@ describe("the diffusion lesson", () => {
     await page.click('[data-cell="diffRun"] button[aria-label="Reset to the initial weights"]');
     await waitUntil(page, async () => (await (globalThis as any).__lectern.main.value("diffRun")) === undefined, null, {timeout: 20_000});
     // The worker frees a run when it is next free: a sampling in flight (a few seconds) finishes first.
-    let left = (await tensorCount()).worker;
-    for (const until = Date.now() + 20_000; left !== before && Date.now() < until; left = (await tensorCount()).worker) await page.waitForTimeout(250);
-    expect(left).toBe(before);
+    await expect.poll(async () => (await tensorCount()).worker, {timeout: 20_000}).toBe(before);
     expect(await pageProblems(watch)).toEqual([]);
   }, 300_000);
 });

@@ -1,5 +1,5 @@
 import {chromium, type Browser, type Page} from "playwright-core";
-import {existsSync, mkdtempSync, rmSync, writeFileSync} from "node:fs";
+import {existsSync, mkdtempSync, rmSync} from "node:fs";
 import {inject} from "vitest";
 import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
@@ -23,26 +23,17 @@ export interface Site {
  *  and each caller serves that build; fixtures are built per call. Close stops the server and
  *  removes what the call built. */
 export async function buildSite({notebooks = "notebooks", keepGoing = false}: {notebooks?: string; keepGoing?: boolean} = {}): Promise<Site> {
-  const runDir = notebooks === "notebooks" && !keepGoing ? sharedRunDir() : undefined;
+  // The browser project's run folder (test/global-setup.ts); none in other projects.
+  const runDir = notebooks === "notebooks" && !keepGoing ? inject("lecternRunDir") : undefined;
   const dir = runDir ?? mkdtempSync(join(tmpdir(), "lectern-site-"));
   const out = join(dir, "site");
-  const built = join(dir, "course-built");
-  if (!runDir || !existsSync(built)) {
+  // The build puts site/ in place whole (by rename) or not at all, so its presence means built.
+  if (!runDir || !existsSync(out)) {
     const result = await build({root: ROOT, notebooks, out, keepGoing});
     if (!result.pages.length) throw new Error(`build failed:\n${result.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.message}`).join("\n")}`);
-    if (runDir) writeFileSync(built, new Date().toISOString());
   }
   const {server, url} = await serve({dir: out, port: 0});
   return {url, dir: out, close: () => closeServer(server).then(() => void (runDir || rmSync(dir, {recursive: true, force: true})))};
-}
-
-/** The run's shared folder, when vitest's global setup provided one (not when a script imports this). */
-function sharedRunDir(): string | undefined {
-  try {
-    return inject("lecternRunDir") || undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function closeServer(server: Server): Promise<void> {
