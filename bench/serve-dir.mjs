@@ -6,14 +6,18 @@ import {join} from "node:path";
 const types = {".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm", ".svg": "image/svg+xml"};
 
 /** Serves `dir` on 127.0.0.1 at a free port; resolves to its origin and a close(). `onFile`, when
- *  given, hears the path of every file served (a page's and its workers' requests alike). */
-export async function serveDir(dir, {onFile} = {}) {
+ *  given, hears the path of every file served (a page's and its workers' requests alike);
+ *  `isolated` adds COOP/COEP to every response, so pages are cross-origin isolated. */
+export async function serveDir(dir, {onFile, isolated = false} = {}) {
   const server = createServer((req, res) => {
     let file = join(dir, decodeURIComponent(new URL(req.url, "http://x").pathname));
     try {
       if (statSync(file).isDirectory()) file = join(file, "index.html");
       onFile?.(file);
-      res.writeHead(200, {"content-type": types[file.slice(file.lastIndexOf("."))] ?? "application/octet-stream", "content-length": statSync(file).size});
+      res.writeHead(200, {
+        "content-type": types[file.slice(file.lastIndexOf("."))] ?? "application/octet-stream", "content-length": statSync(file).size,
+        ...(isolated ? {"cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp"} : {})
+      });
       createReadStream(file).pipe(res);
     } catch {
       res.writeHead(404).end();

@@ -218,6 +218,10 @@ async function chromiumFigures() {
       for (const page of Object.values(pages)) await page.close();
     }
 
+    // Threads: on a cross-origin isolated page tfjs-backend-wasm loads its threaded build, in whose
+    // shared memory Lectern's kernels cannot run; ?threads=1 keeps one thread and our kernels.
+    if (!process.argv.includes("--no-isolated")) await isolatedFigures(site, tfjsEpoch);
+
     // A profile of one step, to show where the time goes.
     try {
       const page = await open("backend=wasm");
@@ -246,6 +250,35 @@ async function chromiumFigures() {
       }
     }
   } finally {
+    await browser.close();
+  }
+}
+
+/** The autoencoder epoch on a cross-origin isolated page (COOP/COEP): tfjs's threaded build (its
+ *  own kernels, XNNPACK on its thread pool) against one thread with Lectern's kernels. */
+async function isolatedFigures(site, tfjsEpoch) {
+  const browser = await benchBrowser(site, {isolated: true});
+  const variants = [["tfjs threads", "backend=wasm&threads=tfjs"], ["one thread, ours", "backend=wasm&threads=1"]];
+  const pages = {};
+  try {
+    for (const [key, query] of variants) pages[key] = await browser.open("index.html", query);
+    const isolated = await pages["tfjs threads"].evaluate(() => globalThis.crossOriginIsolated);
+    const measured = await interleave(variants.map(([key]) => [key, async () => {
+      const {ms, loss4, backend} = await tfjsEpoch(pages[key]);
+      return {value: seconds(ms), loss4, label: backend.label};
+    }]), REPEATS);
+    const e = (results.chromium.isolatedEpoch = {crossOriginIsolated: isolated, repeats: REPEATS});
+    for (const [key] of variants) e[key] = row(measured, key);
+    say(`\n  Cross-origin isolated page (COOP/COEP; crossOriginIsolated ${isolated}), the same epoch, ${REPEATS} repeats each, interleaved`);
+    for (const [key] of variants) {
+      const x = e[key];
+      if (x.median === undefined) say(`  ${key.padEnd(34)} could not run: ${x.error}`);
+      else say(`  ${key.padEnd(34)} median ${x.median.toFixed(2)} s/epoch  (min ${x.min.toFixed(2)}, max ${x.max.toFixed(2)})  loss at step 4 ${x.loss4.toFixed(4)}  [${x.label}]`);
+    }
+  } catch (error) {
+    say(`  cross-origin isolated epochs could not run: ${error.message.split("\n")[0]}`);
+  } finally {
+    for (const page of Object.values(pages)) await page.close();
     await browser.close();
   }
 }

@@ -52,13 +52,13 @@ export async function buildBenchSite(work, {pages, mnist = false}) {
 }
 
 /**
- * Serves `site` (no COOP/COEP: not cross-origin isolated) and launches headless Chromium, without
- * --disable-gpu so that ?backend=webgl gets SwiftShader's software WebGL. `open(file, query)`
- * resolves to a page once it set html[data-ready]. Call close() when done.
+ * Serves `site` (no COOP/COEP: not cross-origin isolated, unless `isolated`) and launches headless
+ * Chromium, without --disable-gpu so that ?backend=webgl gets SwiftShader's software WebGL.
+ * `open(file, query)` resolves to a page once it set html[data-ready]. Call close() when done.
  */
-export async function benchBrowser(site) {
+export async function benchBrowser(site, {isolated = false} = {}) {
   const {chromium} = await import("playwright-core");
-  const server = await serveDir(site);
+  const server = await serveDir(site, {isolated});
   let browser;
   try {
     browser = await chromium.launch(chromiumLaunchOptions(["--headless", "--no-sandbox", "--no-first-run", "--enable-unsafe-swiftshader"]));

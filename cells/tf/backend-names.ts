@@ -23,6 +23,21 @@ export function backendFromSearch(search: string | undefined): BackendName | und
   return BACKEND_NAMES.find((name) => name === asked);
 }
 
+/** On a cross-origin isolated page, tfjs-backend-wasm loads its threaded build (shared memory,
+ *  XNNPACK on a pool of threads), which Lectern's kernels cannot run in: "one" keeps tfjs on one
+ *  thread there so they do, "tfjs" takes tfjs's threads. Elsewhere both mean one thread. */
+export type ThreadChoice = "one" | "tfjs";
+/** One thread: on 2 cores tfjs's threaded build starts one pool thread (hardwareConcurrency − 1)
+ *  and runs its own kernels, 1.13 s per autoencoder epoch against 0.23 s for one thread with
+ *  Lectern's kernels (bench/train.mjs, cross-origin isolated page, 2026-12-06). */
+export const DEFAULT_THREADS: ThreadChoice = "one";
+
+/** The `?threads=` choice in an address's query string ("tfjs" or "1"), else DEFAULT_THREADS. */
+export function threadsFromSearch(search: string | undefined): ThreadChoice {
+  const asked = new URLSearchParams(search ?? "").get("threads");
+  return asked === "tfjs" ? "tfjs" : asked === "1" ? "one" : DEFAULT_THREADS;
+}
+
 /** The `?kernels=` choice in an address's query string: "stock" turns Lectern's kernels off. */
 export function kernelsFromSearch(search: string | undefined): KernelChoice {
   return new URLSearchParams(search ?? "").get("kernels") === "stock" ? "stock" : "fast";

@@ -5,10 +5,10 @@
 import {tf} from "./tfjs.js";
 import {numericsRoute} from "./numerics.js";
 import {installFastMatMul, removeFastMatMul} from "./fast-matmul.js";
-import {backendFromSearch, kernelsFromSearch, type BackendChoice, type BackendName, type KernelChoice} from "./backend-names.js";
+import {backendFromSearch, kernelsFromSearch, threadsFromSearch, DEFAULT_THREADS, type BackendChoice, type BackendName, type KernelChoice, type ThreadChoice} from "./backend-names.js";
 
-export type {BackendChoice, BackendName, KernelChoice} from "./backend-names.js";
-export {BACKEND_NAMES, backendFromSearch, kernelsFromSearch} from "./backend-names.js";
+export type {BackendChoice, BackendName, KernelChoice, ThreadChoice} from "./backend-names.js";
+export {BACKEND_NAMES, backendFromSearch, kernelsFromSearch, threadsFromSearch} from "./backend-names.js";
 
 export interface BackendOptions {
   /** Try this backend first; defaults to `?backend=` in the page address. */
@@ -18,6 +18,9 @@ export interface BackendOptions {
   /** "fast" (Lectern's wasm matMul, ./fast-matmul.ts) or "stock" (tfjs's own kernels); defaults
    *  to `?kernels=` in the page address, else "fast". */
   kernels?: KernelChoice;
+  /** On a cross-origin isolated page: one thread (Lectern's kernels) or tfjs's threaded build;
+   *  defaults to `?threads=` in the page address, else DEFAULT_THREADS. */
+  threads?: ThreadChoice;
 }
 
 let current: {key: string; choice: Promise<BackendChoice>} | undefined;
@@ -26,13 +29,14 @@ let current: {key: string; choice: Promise<BackendChoice>} | undefined;
 export function initBackend(options: BackendOptions = {}): Promise<BackendChoice> {
   const preferred = options.preferred ?? backendFromSearch(globalThis.location?.search);
   const kernels = options.kernels ?? kernelsFromSearch(globalThis.location?.search);
-  const key = `${preferred ?? ""}|${options.wasmPaths ?? ""}|${kernels}`;
-  if (current?.key !== key) current = {key, choice: chooseBackend(preferred, options.wasmPaths, kernels)};
+  const threads = options.threads ?? threadsFromSearch(globalThis.location?.search);
+  const key = `${preferred ?? ""}|${options.wasmPaths ?? ""}|${kernels}|${threads}`;
+  if (current?.key !== key) current = {key, choice: chooseBackend(preferred, options.wasmPaths, kernels, threads)};
   return current.choice;
 }
 
 /** The choice itself, every time it is called (initBackend remembers it). */
-export async function chooseBackend(preferred?: BackendName, wasmPaths?: string, kernels: KernelChoice = "fast"): Promise<BackendChoice> {
+export async function chooseBackend(preferred?: BackendName, wasmPaths?: string, kernels: KernelChoice = "fast", threads: ThreadChoice = DEFAULT_THREADS): Promise<BackendChoice> {
   const order: BackendName[] = ["webgpu", "webgl", "wasm", "cpu"];
   const candidates = preferred ? [preferred, ...order.filter((n) => n !== preferred)] : order;
   const skipped: string[] = [];
@@ -43,6 +47,9 @@ export async function chooseBackend(preferred?: BackendName, wasmPaths?: string,
       if (asked || reason !== "") skipped.push(reason || `${label(name)} is not available here`);
       continue;
     }
+    // The wasm backend reads this flag when it starts: false loads its one-thread build even on a
+    // cross-origin isolated page (whose threaded build's shared memory Lectern's kernels cannot use).
+    if (name === "wasm" && threads === "one" && kernels === "fast") tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
     let started = false;
     try {
       // setBackend returns false (Chromium) or throws (Firefox) when a backend fails to start.

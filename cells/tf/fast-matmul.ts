@@ -403,10 +403,12 @@ export async function installFastMatMul(): Promise<string | null> {
   if (picked === null) return null; // no wasm SIMD here: stock kernels, as expected
   const backend = tf.findBackend("wasm");
   const memory = (backend as unknown as Partial<WasmBackendInternals> | undefined)?.wasm?.asm?.memory;
-  if (typeof SharedArrayBuffer !== "undefined" && memory instanceof WebAssembly.Memory && memory.buffer instanceof SharedArrayBuffer) {
-    // A cross-origin isolated page runs tfjs's threaded build, whose shared memory this module
-    // does not import: tfjs's own (multi-threaded) kernels, as expected, so no warning.
-    console.info("Lectern's wasm kernels are off: tfjs runs its threaded build here (shared memory).");
+  const threaded = (await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT")) === true;
+  if (threaded || (typeof SharedArrayBuffer !== "undefined" && memory instanceof WebAssembly.Memory && memory.buffer instanceof SharedArrayBuffer)) {
+    // A cross-origin isolated page asked for tfjs's threaded build (?threads=tfjs), whose shared
+    // memory (not at backend.wasm.asm.memory) this module does not import: tfjs's own kernels, as
+    // asked, so no warning.
+    console.info("Lectern's wasm kernels are off: tfjs runs its threaded build here (shared memory, ?threads=tfjs).");
     return null;
   }
   const problem = fastMatMulProblem(backend);

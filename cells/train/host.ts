@@ -3,7 +3,7 @@
 // A TrainerHost owns the connection and routes each message to its run by id.
 import {assetURL, workerURL} from "../assets.js";
 // Only the tfjs-free names module: importing ../tf/backend.js here would put tfjs in every page.
-import {backendFromSearch, kernelsFromSearch, type BackendChoice, type BackendName} from "../tf/backend-names.js";
+import {backendFromSearch, kernelsFromSearch, threadsFromSearch, DEFAULT_THREADS, type BackendChoice, type BackendName} from "../tf/backend-names.js";
 import type {FromTrainer, ToTrainer} from "./protocol.js";
 import {connectedPair, workerTransport, type Transport} from "./transport.js";
 
@@ -81,9 +81,9 @@ export function handshake(transport: Transport<FromTrainer, ToTrainer>, backend?
       if (message.type === "ready") resolve(message.backend);
       if (message.type === "error") reject(new Error(message.message));
     };
-    // The page's ?kernels=stock reaches the worker here (a worker's own address has no query).
-    const kernels = kernelsFromSearch(globalThis.location?.search);
-    transport.post({type: "init", ...(backend ? {backend} : {}), ...(kernels === "stock" ? {kernels} : {})});
+    // The page's ?kernels=stock and ?threads= reach the worker here (a worker's own address has no query).
+    const kernels = kernelsFromSearch(globalThis.location?.search), threads = threadsFromSearch(globalThis.location?.search);
+    transport.post({type: "init", ...(backend ? {backend} : {}), ...(kernels === "stock" ? {kernels} : {}), ...(threads !== DEFAULT_THREADS ? {threads} : {})});
   });
 }
 

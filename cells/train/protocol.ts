@@ -2,7 +2,7 @@
 // the main thread). Plain, structured-cloneable data only; big arrays travel as transferables.
 // Every run-specific message carries the run's id, so one worker serves every run on a page.
 import type {SplitOptions} from "../data/mnist.js";
-import type {BackendChoice, BackendName, KernelChoice} from "../tf/backend-names.js";
+import type {BackendChoice, BackendName, KernelChoice, ThreadChoice} from "../tf/backend-names.js";
 import type {ModelData} from "./spec.js";
 import type {StepExtras, StepModel} from "./step.js";
 
@@ -125,7 +125,7 @@ export interface RunInfo {
 export type DoneReason = "finished" | "stopped" | "diverged" | "failed";
 
 export type ToTrainer =
-  | {type: "init"; backend?: BackendName; wasmPaths?: string; kernels?: KernelChoice}
+  | {type: "init"; backend?: BackendName; wasmPaths?: string; kernels?: KernelChoice; threads?: ThreadChoice}
   | {type: "start"; run: number; model: ModelData | StepModel; data: DataSpec; fit: FitOptions}
   | {type: "pause" | "resume" | "step" | "stop"; run: number}
   | {type: "speed"; run: number; stepsPerSecond: number | null}

@@ -39,7 +39,8 @@ export function serveTrainer(transport: Transport<ToTrainer, FromTrainer>, defau
   let backend: Promise<BackendChoice> | undefined;
   const post = (message: FromTrainer, transfer?: Transferable[]) => transport.post(message, transfer);
   const ready = (message?: Extract<ToTrainer, {type: "init"}>) => {
-    backend ??= initBackend({preferred: message?.backend, wasmPaths: message?.wasmPaths ?? defaults.wasmPaths, ...(message?.kernels ? {kernels: message.kernels} : {})});
+    backend ??= initBackend({preferred: message?.backend, wasmPaths: message?.wasmPaths ?? defaults.wasmPaths, ...(message?.kernels ? {kernels: message.kernels} : {}),
+      ...(message?.threads ? {threads: message.threads} : {})});
     return backend;
   };
 

@@ -54,10 +54,16 @@ beforeAll(async () => {
     writeFileSync(join(dir, `${page}.html`), `<!doctype html><meta charset="utf-8"><title>${page}</title><link rel="icon" href="data:,"><body><script type="module" src="assets/${page}.js"></script>`);
   }
   server = createServer((request, response) => {
-    const file = join(dir, decodeURIComponent(new URL(request.url!, "http://x").pathname));
+    // Under /isolated/ the same files come with COOP/COEP, so the page is cross-origin isolated.
+    const path = decodeURIComponent(new URL(request.url!, "http://x").pathname);
+    const isolated = path.startsWith("/isolated/");
+    const file = join(dir, isolated ? path.slice("/isolated".length) : path);
     if (!file.startsWith(dir) || !existsSync(file)) return response.writeHead(404).end();
     const types: Record<string, string> = {".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm"};
-    response.writeHead(200, {"content-type": types[extname(file)] ?? "application/octet-stream"}).end(readFileSync(file));
+    response.writeHead(200, {
+      "content-type": types[extname(file)] ?? "application/octet-stream",
+      ...(isolated ? {"cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp"} : {})
+    }).end(readFileSync(file));
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   origin = `http://127.0.0.1:${(server.address() as {port: number}).port}`;
@@ -132,27 +138,38 @@ describe("the harness in Chromium", () => {
     await page.close();
   });
 
+  /** Eight steps of a small autoencoder in the worker: the losses and the backend's routes. */
+  const losses = async (search: string, page = "page") => {
+    const {page: p, errors} = await open(page, search);
+    const result = await p.evaluate(async () => {
+      const {train, sequential, dense} = (window as any).lectern;
+      const model = sequential({layers: [dense({units: 32, activation: "relu", inputShape: [784]}), dense({units: 784, activation: "sigmoid"})]});
+      model.compile({optimizer: "adam", loss: "binaryCrossentropy"});
+      const run = train(model, {data: {kind: "mnist", train: 512, test: 10, seed: 1}, batchSize: 64, seed: 1, steps: 8, snapshotEvery: 0, validation: "none"});
+      const seen: number[] = [];
+      for await (const s of run) seen.push(s.loss);
+      return {seen, routes: (await run.backend).routes as string[], isolated: crossOriginIsolated};
+    });
+    expect(errors).toEqual([]);
+    await p.close();
+    return result;
+  };
+
   test("?kernels=stock reaches the worker: tfjs's own matMul kernels, and the same losses as Lectern's", async () => {
-    const losses = async (search: string) => {
-      const {page, errors} = await open("page", search);
-      const result = await page.evaluate(async () => {
-        const {train, sequential, dense} = (window as any).lectern;
-        const model = sequential({layers: [dense({units: 32, activation: "relu", inputShape: [784]}), dense({units: 784, activation: "sigmoid"})]});
-        model.compile({optimizer: "adam", loss: "binaryCrossentropy"});
-        const run = train(model, {data: {kind: "mnist", train: 512, test: 10, seed: 1}, batchSize: 64, seed: 1, steps: 8, snapshotEvery: 0, validation: "none"});
-        const seen: number[] = [];
-        for await (const s of run) seen.push(s.loss);
-        return {seen, routes: (await run.backend).routes as string[]};
-      });
-      expect(errors).toEqual([]);
-      await page.close();
-      return result;
-    };
     const ours = await losses("?backend=wasm"), stock = await losses("?backend=wasm&kernels=stock");
     expect(ours.routes.join()).toMatch(/Lectern's register-blocked wasm kernel/);
     expect(stock.routes.join()).not.toMatch(/Lectern's/);
     expect(stock.seen.length).toBe(ours.seen.length);
     ours.seen.forEach((loss, i) => expect(Math.abs(loss - stock.seen[i]!), `step ${i}`).toBeLessThan(1e-5 * stock.seen[i]!));
+  });
+
+  test("a cross-origin isolated page keeps Lectern's kernels on one thread; ?threads=tfjs takes tfjs's threaded build, same losses", async () => {
+    const ours = await losses("?backend=wasm", "isolated/page"), threaded = await losses("?backend=wasm&threads=tfjs", "isolated/page");
+    expect(ours.isolated).toBe(true);
+    expect(ours.routes.join()).toMatch(/Lectern's register-blocked wasm kernel/);
+    expect(threaded.routes.join()).not.toMatch(/Lectern's/);
+    expect(threaded.seen.length).toBe(ours.seen.length);
+    ours.seen.forEach((loss, i) => expect(Math.abs(loss - threaded.seen[i]!), `step ${i}`).toBeLessThan(1e-5 * threaded.seen[i]!));
   });
 
   test("?backend=cpu reaches the worker; 100 re-runs leave the worker's tensor count where 1 left it", async () => {
