@@ -54,7 +54,10 @@ try {
   console.log(`backend ${end.backend}: ${secondsPerEpoch.toFixed(2)} s per epoch as the page sees it (steps ${start.step} → ${end.step}, loss ${start.loss} → ${end.loss})`);
   console.log(`longest main-thread task while training: ${Math.max(0, ...tasks).toFixed(0)} ms (${tasks.length} tasks over 50 ms in ${((end.t - start.t) / 1000).toFixed(0)} s; target: none over 50 ms)`);
   console.log(`long tasks while the page loaded, before training: ${beforeStart.length ? beforeStart.map((d) => d.toFixed(0)).join(", ") + " ms" : "none"}`);
-  console.log(`slider → dependent cell, 30 moves while training: median ${latencies[15].toFixed(0)} ms, max ${latencies[29].toFixed(0)} ms`);
+  // Nearest-rank percentiles of the 30 moves (p95: the 29th smallest). Each figure is an upper bound:
+  // it ends when the test's poll (on animation frames) sees the new text and reads the clock.
+  const rank = (p) => latencies[Math.ceil(p * latencies.length) - 1];
+  console.log(`slider → dependent cell painted, 30 moves while training: median ${rank(0.5).toFixed(0)} ms (target ≤ 16), p95 ${rank(0.95).toFixed(0)} ms, max ${latencies.at(-1).toFixed(0)} ms`);
 } finally {
   await browser.close();
   server.close();
