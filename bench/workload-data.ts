@@ -18,7 +18,8 @@ export interface Workload {
   batchSize: number;
   /** The lesson's snapshot period (ms): snapshots are part of the harness's time per step. */
   snapshotEvery: number;
-  /** Steps after the warm-up in one measurement (about 1–3 s on this machine). */
+  /** Steps after the warm-up in one measurement (about 1–3 s on this machine; the harness reports
+   *  every snapshotEvery ms, so a measurement runs from one report to the first at least this far on). */
   steps: number;
   warm: number;
   data(): Extract<DataSpec, {kind: "inline"}>;
@@ -39,7 +40,7 @@ export const WORKLOADS: Record<WorkloadName, Workload> = {
     config: {ring: true, samples: 200, sampleEvery: 1e6},
     batchSize: 256,
     snapshotEvery: 250,
-    steps: 150,
+    steps: 600,
     warm: 10,
     data: () => {
       const train = toyPoints("ring", 4000, 1), test = toyPoints("ring", 1000, 2);
@@ -53,7 +54,7 @@ export const WORKLOADS: Record<WorkloadName, Workload> = {
     config: {hidden: 64, noise: 2, learningRateD: 1e-3, learningRateG: 1e-3, beta1: 0.5, generatorLoss: "non-saturating", freezeGenerator: false, generatorOptimizer: "adam"},
     batchSize: 128,
     snapshotEvery: 400,
-    steps: 150,
+    steps: 600,
     warm: 10,
     data: () => ({kind: "inline", x: sampleTarget(ring(), 4000, 5), y: new Float32Array(4000), xShape: [2], yShape: [1]}),
     note: "the lesson's GAN and settings as on its page"
