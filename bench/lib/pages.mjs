@@ -122,7 +122,7 @@ export const MEASURE = `
     for await (const s of run) {
       if (s.step === 4) loss4 = s.loss;
       if (mark === undefined && s.step >= warm) mark = s;
-      if (mark && s.step >= warm + steps) { run.stop(); return {ms: (s.elapsed - mark.elapsed) / (s.step - mark.step), loss4, loss: s.loss, steps: s.step - mark.step}; }
+      if (mark && s.step >= mark.step + steps) { run.stop(); return {ms: (s.elapsed - mark.elapsed) / (s.step - mark.step), loss4, loss: s.loss, steps: s.step - mark.step}; }
     }
     throw new Error("the run ended early");
   }`;
