@@ -543,8 +543,8 @@ export function sequenceWorkFloats(gates: i32, batch: i32, steps: i32, m: i32, n
 export function sequenceScratchBytes(gates: i32, batch: i32, steps: i32, m: i32, n: i32, backward: bool): i32 {
   const k = m + n, cols = gates * n;
   if (!backward) return scratchBytes(batch, cols, k);
-  // dz for every row, d[x, h] of one step, dh and dc, then the products' scratch.
-  const own = (steps * batch * cols + batch * k + 2 * batch * n) * 4;
+  // dz for every row, d[x, h] of one step, dh and dc, Wᵀ, then the products' scratch.
+  const own = (steps * batch * cols + batch * k + 2 * batch * n + cols * k) * 4;
   return own + max(scratchBytes(batch, k, cols), scratchBytes(k, cols, steps * batch));
 }
 
@@ -643,7 +643,10 @@ export function sequenceBackward(gates: i32, w: usize, work: usize, dhIn: usize,
   const xh = work, act = xh + <usize>(rows * k * 4), cs = act + <usize>(rows * cols * 4);
   const mBytes = <usize>(m * 4), nBytes = <usize>(n * 4);
   const dz = scratch, dxh = dz + <usize>(rows * cols * 4), dh = dxh + <usize>(batch * k * 4), dc = dh + <usize>(batch * n * 4);
-  const gemmScratch = dc + <usize>(batch * n * 4);
+  const wt = dc + <usize>(batch * n * 4), gemmScratch = wt + <usize>(cols * k * 4);
+  // Wᵀ once, so that each step's dz·Wᵀ packs it with whole-vector loads (a transposed operand
+  // packs with strided scalar loads, 50 times over).
+  for (let r = 0; r < k; r++) for (let j = 0; j < cols; j++) store<f32>(wt + <usize>((j * k + r) * 4), load<f32>(w + <usize>((r * cols + j) * 4)));
   memory.copy(dh, dhIn, <usize>(batch) * nBytes);
   memory.fill(dc, 0, <usize>(batch) * nBytes);
   const one = f32x4.splat(1);
@@ -680,7 +683,7 @@ export function sequenceBackward(gates: i32, w: usize, work: usize, dhIn: usize,
       }
     }
     // d[x, h] = dz(t)·Wᵀ: the x part is dxs at step t, the h part flows on to step t − 1.
-    gemm(dzt, w, dxh, batch, k, cols, false, true, gemmScratch);
+    gemm(dzt, wt, dxh, batch, k, cols, false, false, gemmScratch);
     for (let r = 0; r < batch; r++) {
       const row = dxh + <usize>(r * k * 4);
       memory.copy(dxs + <usize>((r * steps + t) * m * 4), row, mBytes);
