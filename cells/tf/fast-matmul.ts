@@ -18,7 +18,9 @@
 // With it, for the same reasons (fewer, fuller passes over memory, same float32 results):
 // Identity without a copy, Sum over leading axes in one pass, AdamOptimizer's per-variable update
 // in one pass, and (for harness models compiled with it) binary cross-entropy in one pass each
-// way. `?kernels=stock` (./backend-names.ts) and removeFastMatMul() put all of tfjs's back.
+// way, and lesson 11's LSTM and vanilla RNN over a whole sequence as one kernel each way
+// (./fused-sequence.ts). `?kernels=stock` (./backend-names.ts) and removeFastMatMul() put all of
+// tfjs's back.
 import {tf} from "./tfjs.js";
 import {MATMUL_WASM_RELAXED, MATMUL_WASM_SIMD} from "./matmul-wasm.js";
 import {setFusedSequence} from "./fused-sequence.js";
