@@ -67,7 +67,7 @@ export const WORKLOADS: Record<WorkloadName, Workload> = {
     config: {units: 32, forgetBias: 3, learningRate: 0.01, scored: 0},
     batchSize: 64,
     snapshotEvery: 1000,
-    steps: 20,
+    steps: 300,
     warm: 3,
     data: () => {
       const train = recallData(LSTM_TASK, 2000, 1), test = recallData(LSTM_TASK, 256, 2);

@@ -482,3 +482,214 @@ export function gatherRows(x: usize, indices: usize, out: usize, count: i32, row
     memory.copy(out + <usize>i * rowBytes, x + row * rowBytes, rowBytes);
   }
 }
+
+// ---- Whole sequences of lesson 11's cells (cells/lstm/cell.ts), forward and backward ----
+// One call runs all T steps of an LSTM (gates = 4, columns i | f | g | o as Keras stores them) or
+// a vanilla RNN (gates = 1) over a batch, instead of ~20 tfjs kernels per step each way. The
+// per-step product [x(t), h(t−1)]·W uses `gemm` on a contiguous block of B rows; the backward
+// pass forms W's gradient as ONE product over all T·B rows at the end. xs is B×T×m (row b, step t
+// at (b·T + t)·m), W is (m + n)×(gates·n), bias gates·n, h B×n.
+//
+// The forward pass saves in `work` (sequenceWorkFloats): the T·B rows [x(t), h(t−1)] (step-major:
+// row t·B + b), then the activations (T·B rows of gates·n: i, f, g, o for the LSTM, h for the RNN),
+// then, LSTM only, c(t) (T·B rows of n).
+
+/** tanh per lane: Eigen's rational approximation (odd degree-13 numerator over even degree-6
+ *  denominator, inputs clamped to ±7.9), relative error ~3e-7 everywhere, small inputs included
+ *  (a form through e^{−2|x|} loses them to 1 − t). */
+@inline function tanhv(x: v128): v128 {
+  x = f32x4.pmin(f32x4.splat(7.90531110763549805), f32x4.pmax(f32x4.splat(-7.90531110763549805), x));
+  const x2 = f32x4.mul(x, x);
+  let p = f32x4.splat(-2.76076847742355e-16);
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(2.00018790482477e-13));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(-8.60467152213735e-11));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(5.12229709037114e-08));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(1.48572235717979e-05));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(6.37261928875436e-04));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(4.89352455891786e-03));
+  let q = f32x4.splat(1.19825839466702e-06);
+  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(1.18534705686654e-04));
+  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(2.26843463243900e-03));
+  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(4.89352518554385e-03));
+  return f32x4.div(f32x4.mul(x, p), q);
+}
+
+@inline function sigmoidv(x: v128): v128 {
+  const one = f32x4.splat(1);
+  return f32x4.div(one, f32x4.add(one, exp(f32x4.neg(x))));
+}
+
+/** p[0..count) = σ(p + bias) (tanh when `tanh`), four lanes at a time, the tail lane by lane. */
+function biasActivate(p: usize, bias: usize, count: i32, tanh: bool): void {
+  let j = 0;
+  for (; j + 4 <= count; j += 4) {
+    const o = <usize>(j * 4);
+    const z = f32x4.add(v128.load(p + o), v128.load(bias + o));
+    v128.store(p + o, tanh ? tanhv(z) : sigmoidv(z));
+  }
+  for (; j < count; j++) {
+    const o = <usize>(j * 4);
+    const z = f32x4.splat(load<f32>(p + o) + load<f32>(bias + o));
+    store<f32>(p + o, f32x4.extract_lane(tanh ? tanhv(z) : sigmoidv(z), 0));
+  }
+}
+
+export function sequenceWorkFloats(gates: i32, batch: i32, steps: i32, m: i32, n: i32): i32 {
+  const rows = steps * batch;
+  return rows * (m + n) + rows * gates * n + (gates == 4 ? rows * n : 0);
+}
+
+/** Scratch bytes for sequenceForward (backward = false) or sequenceBackward. */
+export function sequenceScratchBytes(gates: i32, batch: i32, steps: i32, m: i32, n: i32, backward: bool): i32 {
+  const k = m + n, cols = gates * n;
+  if (!backward) return scratchBytes(batch, cols, k);
+  // dz for every row, d[x, h] of one step, dh and dc, Wᵀ, then the products' scratch.
+  const own = (steps * batch * cols + batch * k + 2 * batch * n + cols * k) * 4;
+  return own + max(scratchBytes(batch, k, cols), scratchBytes(k, cols, steps * batch));
+}
+
+/** c = f ⊙ c(t−1) + i ⊙ g and h = o ⊙ tanh(c) for lanes of one row (pointers at lane 0 of each). */
+@inline function lstmCell(i: v128, f: v128, g: v128, o: v128, cPrev: v128, c: usize, h: usize, lane: bool): void {
+  const cv = f32x4.add(f32x4.mul(f, cPrev), f32x4.mul(i, g));
+  const hv = f32x4.mul(o, tanhv(cv));
+  if (lane) {
+    store<f32>(c, f32x4.extract_lane(cv, 0));
+    store<f32>(h, f32x4.extract_lane(hv, 0));
+  } else {
+    v128.store(c, cv);
+    v128.store(h, hv);
+  }
+}
+
+/** All T steps forward from h = c = 0; h(T) to `hOut`, what backward needs to `work`. */
+export function sequenceForward(gates: i32, xs: usize, w: usize, bias: usize, hOut: usize, work: usize,
+  batch: i32, steps: i32, m: i32, n: i32, scratch: usize): void {
+  const k = m + n, cols = gates * n, rows = steps * batch;
+  const xh = work, act = xh + <usize>(rows * k * 4), cs = act + <usize>(rows * cols * 4);
+  const mBytes = <usize>(m * 4), nBytes = <usize>(n * 4);
+  for (let t = 0; t < steps; t++) {
+    const xht = xh + <usize>(t * batch * k * 4), at = act + <usize>(t * batch * cols * 4);
+    // [x(t), h(t−1)]: x from xs; h(t−1) was written here by the step before (zeros at t = 0).
+    for (let r = 0; r < batch; r++) {
+      const row = xht + <usize>(r * k * 4);
+      memory.copy(row, xs + <usize>((r * steps + t) * m * 4), mBytes);
+      if (t == 0) memory.fill(row + mBytes, 0, nBytes);
+    }
+    gemm(xht, w, at, batch, cols, k, false, false, scratch);
+    for (let r = 0; r < batch; r++) {
+      const z = at + <usize>(r * cols * 4);
+      // Where h(t) goes: the next step's [x, h] row, or the output after the last step.
+      const hDst = t + 1 < steps ? xh + <usize>(((t + 1) * batch + r) * k * 4) + mBytes : hOut + <usize>(r) * nBytes;
+      if (gates == 1) {
+        biasActivate(z, bias, n, true);
+        memory.copy(hDst, z, nBytes);
+        continue;
+      }
+      biasActivate(z, bias, 2 * n, false);
+      biasActivate(z + <usize>(2 * n * 4), bias + <usize>(2 * n * 4), n, true);
+      biasActivate(z + <usize>(3 * n * 4), bias + <usize>(3 * n * 4), n, false);
+      const c = cs + <usize>((t * batch + r) * n * 4);
+      const cPrev = cs + <usize>(((t - 1) * batch + r) * n * 4);
+      let j = 0;
+      for (; j + 4 <= n; j += 4) {
+        const o = <usize>(j * 4);
+        lstmCell(v128.load(z + o), v128.load(z + nBytes + o), v128.load(z + 2 * nBytes + o), v128.load(z + 3 * nBytes + o),
+          t == 0 ? f32x4.splat(0) : v128.load(cPrev + o), c + o, hDst + o, false);
+      }
+      for (; j < n; j++) {
+        const o = <usize>(j * 4);
+        lstmCell(f32x4.splat(load<f32>(z + o)), f32x4.splat(load<f32>(z + nBytes + o)), f32x4.splat(load<f32>(z + 2 * nBytes + o)),
+          f32x4.splat(load<f32>(z + 3 * nBytes + o)), f32x4.splat(t == 0 ? 0 : load<f32>(cPrev + o)), c + o, hDst + o, true);
+      }
+    }
+  }
+}
+
+/** One LSTM step back for lanes of one row: reads dh, dc (updated to dc(t−1)), writes dz's four gates. */
+@inline function lstmCellBack(i: v128, f: v128, g: v128, o: v128, c: v128, cPrev: v128, dhp: usize, dcp: usize, dz: usize, nBytes: usize, lane: bool): void {
+  const one = f32x4.splat(1);
+  const dh = lane ? f32x4.splat(load<f32>(dhp)) : v128.load(dhp);
+  let dc = lane ? f32x4.splat(load<f32>(dcp)) : v128.load(dcp);
+  const tc = tanhv(c);
+  const dO = f32x4.mul(dh, tc);
+  dc = f32x4.add(dc, f32x4.mul(f32x4.mul(dh, o), f32x4.sub(one, f32x4.mul(tc, tc))));
+  const dzi = f32x4.mul(f32x4.mul(dc, g), f32x4.mul(i, f32x4.sub(one, i)));
+  const dzf = f32x4.mul(f32x4.mul(dc, cPrev), f32x4.mul(f, f32x4.sub(one, f)));
+  const dzg = f32x4.mul(f32x4.mul(dc, i), f32x4.sub(one, f32x4.mul(g, g)));
+  const dzo = f32x4.mul(dO, f32x4.mul(o, f32x4.sub(one, o)));
+  const dcPrev = f32x4.mul(dc, f);
+  if (lane) {
+    store<f32>(dz, f32x4.extract_lane(dzi, 0));
+    store<f32>(dz + nBytes, f32x4.extract_lane(dzf, 0));
+    store<f32>(dz + 2 * nBytes, f32x4.extract_lane(dzg, 0));
+    store<f32>(dz + 3 * nBytes, f32x4.extract_lane(dzo, 0));
+    store<f32>(dcp, f32x4.extract_lane(dcPrev, 0));
+  } else {
+    v128.store(dz, dzi);
+    v128.store(dz + nBytes, dzf);
+    v128.store(dz + 2 * nBytes, dzg);
+    v128.store(dz + 3 * nBytes, dzo);
+    v128.store(dcp, dcPrev);
+  }
+}
+
+/**
+ * Backpropagation through time from dL/dh(T) (`dhIn`, B×n): dxs (B×T×m), dW = Σ_t [x(t), h(t−1)]ᵀ·dz(t)
+ * (one product over all T·B rows) and db = Σ dz, into fresh outputs. `work` is the forward's.
+ */
+export function sequenceBackward(gates: i32, w: usize, work: usize, dhIn: usize, dxs: usize, dW: usize, db: usize,
+  batch: i32, steps: i32, m: i32, n: i32, scratch: usize): void {
+  const k = m + n, cols = gates * n, rows = steps * batch;
+  const xh = work, act = xh + <usize>(rows * k * 4), cs = act + <usize>(rows * cols * 4);
+  const mBytes = <usize>(m * 4), nBytes = <usize>(n * 4);
+  const dz = scratch, dxh = dz + <usize>(rows * cols * 4), dh = dxh + <usize>(batch * k * 4), dc = dh + <usize>(batch * n * 4);
+  const wt = dc + <usize>(batch * n * 4), gemmScratch = wt + <usize>(cols * k * 4);
+  // Wᵀ once, so that each step's dz·Wᵀ packs it with whole-vector loads (a transposed operand
+  // packs with strided scalar loads, 50 times over).
+  for (let r = 0; r < k; r++) for (let j = 0; j < cols; j++) store<f32>(wt + <usize>((j * k + r) * 4), load<f32>(w + <usize>((r * cols + j) * 4)));
+  memory.copy(dh, dhIn, <usize>(batch) * nBytes);
+  memory.fill(dc, 0, <usize>(batch) * nBytes);
+  const one = f32x4.splat(1);
+  for (let t = steps - 1; t >= 0; t--) {
+    const dzt = dz + <usize>(t * batch * cols * 4);
+    for (let r = 0; r < batch; r++) {
+      const a = act + <usize>((t * batch + r) * cols * 4), d = dzt + <usize>(r * cols * 4);
+      const dhr = dh + <usize>(r) * nBytes, dcr = dc + <usize>(r) * nBytes;
+      if (gates == 1) {
+        // dz = dh ⊙ (1 − h²)
+        let j = 0;
+        for (; j + 4 <= n; j += 4) {
+          const o = <usize>(j * 4), h = v128.load(a + o);
+          v128.store(d + o, f32x4.mul(v128.load(dhr + o), f32x4.sub(one, f32x4.mul(h, h))));
+        }
+        for (; j < n; j++) {
+          const o = <usize>(j * 4), h = load<f32>(a + o);
+          store<f32>(d + o, load<f32>(dhr + o) * (<f32>1 - h * h));
+        }
+        continue;
+      }
+      const c = cs + <usize>((t * batch + r) * n * 4), cPrev = cs + <usize>(((t - 1) * batch + r) * n * 4);
+      let j = 0;
+      for (; j + 4 <= n; j += 4) {
+        const o = <usize>(j * 4);
+        lstmCellBack(v128.load(a + o), v128.load(a + nBytes + o), v128.load(a + 2 * nBytes + o), v128.load(a + 3 * nBytes + o),
+          v128.load(c + o), t == 0 ? f32x4.splat(0) : v128.load(cPrev + o), dhr + o, dcr + o, d + o, nBytes, false);
+      }
+      for (; j < n; j++) {
+        const o = <usize>(j * 4);
+        lstmCellBack(f32x4.splat(load<f32>(a + o)), f32x4.splat(load<f32>(a + nBytes + o)), f32x4.splat(load<f32>(a + 2 * nBytes + o)),
+          f32x4.splat(load<f32>(a + 3 * nBytes + o)), f32x4.splat(load<f32>(c + o)), f32x4.splat(t == 0 ? 0 : load<f32>(cPrev + o)),
+          dhr + o, dcr + o, d + o, nBytes, true);
+      }
+    }
+    // d[x, h] = dz(t)·Wᵀ: the x part is dxs at step t, the h part flows on to step t − 1.
+    gemm(dzt, wt, dxh, batch, k, cols, false, false, gemmScratch);
+    for (let r = 0; r < batch; r++) {
+      const row = dxh + <usize>(r * k * 4);
+      memory.copy(dxs + <usize>((r * steps + t) * m * 4), row, mBytes);
+      memory.copy(dh + <usize>(r) * nBytes, row + mBytes, nBytes);
+    }
+  }
+  gemm(xh, dz, dW, k, cols, rows, true, false, gemmScratch);
+  sumRows(dz, db, rows, cols);
+}

@@ -7,6 +7,7 @@
 import type {tf as TF} from "../tf/tfjs.js";
 import {mulberry32} from "../data/random.js";
 import {orthogonal} from "../rnn/gradients.js";
+import {fusedSequence} from "../tf/fused-sequence.js";
 
 type Tf = typeof TF;
 
@@ -91,8 +92,13 @@ export function cellTensors(tf: Tf, w: CellWeights, trainable = false): CellTens
 }
 
 /** The final logits for a batch of sequences xs (B×T×m), running the cell over all T steps.
- *  `probe`, when given (T×B×n), is added to each h(t): ∂L/∂probe(t) = ∂L/∂h(t). */
+ *  `probe`, when given (T×B×n), is added to each h(t): ∂L/∂probe(t) = ∂L/∂h(t). Without one, on
+ *  the wasm backend with Lectern's kernels, the T steps run as one fused kernel each way (the same
+ *  math as lstmStep/rnnStep, ../tf/fused-sequence.ts); this loop is the reference and the path
+ *  everywhere else. */
 export function logits(tf: Tf, cell: CellTensors, xs: TF.Tensor3D, probe?: TF.Tensor3D): TF.Tensor2D {
+  const fused = probe ? null : fusedSequence(cell.kind, xs, cell.W, cell.b);
+  if (fused) return tf.add(tf.matMul(fused, cell.Wy), cell.by) as TF.Tensor2D;
   const [B, T] = xs.shape;
   const n = cell.Wy.shape[0];
   const steps = tf.unstack(xs, 1) as TF.Tensor2D[];

@@ -18,9 +18,12 @@
 // With it, for the same reasons (fewer, fuller passes over memory, same float32 results):
 // Identity without a copy, Sum over leading axes in one pass, AdamOptimizer's per-variable update
 // in one pass, and (for harness models compiled with it) binary cross-entropy in one pass each
-// way. `?kernels=stock` (./backend-names.ts) and removeFastMatMul() put all of tfjs's back.
+// way, and lesson 11's LSTM and vanilla RNN over a whole sequence as one kernel each way
+// (./fused-sequence.ts). `?kernels=stock` (./backend-names.ts) and removeFastMatMul() put all of
+// tfjs's back.
 import {tf} from "./tfjs.js";
 import {MATMUL_WASM_RELAXED, MATMUL_WASM_SIMD} from "./matmul-wasm.js";
+import {setFusedSequence} from "./fused-sequence.js";
 
 type KernelConfig = NonNullable<ReturnType<typeof tf.getKernel>>;
 type KernelArgs = Parameters<KernelConfig["kernelFunc"]>[0];
@@ -44,6 +47,10 @@ interface KernelExports {
   matmul(a: number, b: number, c: number, batches: number, strideA: number, strideB: number, m: number, n: number, k: number,
     transA: number, transB: number, bias: number, activation: number, alpha: number, scratch: number): void;
   scratchBytes(m: number, n: number, k: number): number;
+  sequenceWorkFloats(gates: number, batch: number, steps: number, m: number, n: number): number;
+  sequenceScratchBytes(gates: number, batch: number, steps: number, m: number, n: number, backward: number): number;
+  sequenceForward(gates: number, xs: number, w: number, bias: number, hOut: number, work: number, batch: number, steps: number, m: number, n: number, scratch: number): void;
+  sequenceBackward(gates: number, w: number, work: number, dhIn: number, dxs: number, dW: number, db: number, batch: number, steps: number, m: number, n: number, scratch: number): void;
 }
 
 /** tfjs activation names → the kernel's numbers (kernels/matmul.ts). */
@@ -82,11 +89,13 @@ interface AdamOptimizerInternals {
 const ADAM_KERNEL = "LecternAdam";
 const BCE_KERNEL = "LecternBinaryCrossentropy";
 const BCE_GRAD_KERNEL = "LecternBinaryCrossentropyGrad";
+const SEQUENCE_KERNEL = "LecternRnnSequence";
+const SEQUENCE_GRAD_KERNEL = "LecternRnnSequenceGrad";
 let installed: Installed | undefined;
 /** Per backend memory: the kernel instance and its scratch area in that memory. */
 const instances = new WeakMap<object, {exports: KernelExports; scratch: number; scratchBytes: number}>();
 /** Kernel calls since install, by path (tests read it to see the kernel really ran). */
-export const fastMatMulCalls = {fast: 0, fallback: 0, loss: 0};
+export const fastMatMulCalls = {fast: 0, fallback: 0, loss: 0, sequence: 0};
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
   const text = atob(base64);
@@ -369,6 +378,69 @@ export function fastBinaryCrossentropy(stock: Loss): Loss {
   };
 }
 
+/** Sizes of a whole-sequence call: gates (4 for the LSTM, 1 for the RNN), batch, steps, inputs, units. */
+function sequenceSizes(xs: tf.TensorInfo, W: tf.TensorInfo, gates: number) {
+  const [batch, steps, m] = xs.shape as [number, number, number];
+  return {gates, batch, steps, m, n: W.shape[1]! / gates};
+}
+
+/** All T steps of the LSTM or RNN forward (kernels/matmul.ts `sequenceForward`): h(T), and the
+ *  workspace the backward pass reads. */
+function sequenceKernel(args: KernelArgs): tf.TensorInfo[] {
+  const backend = args.backend as unknown as WasmBackendInternals;
+  const {xs, W, b} = args.inputs as Record<string, tf.TensorInfo>;
+  const {gates, batch, steps, m, n} = sequenceSizes(xs!, W!, (args.attrs as unknown as {gates: number}).gates);
+  const state = instanceFor(backend)!;
+  const h = backend.makeOutput([batch, n], "float32");
+  const work = backend.makeOutput([state.exports.sequenceWorkFloats(gates, batch, steps, m, n)], "float32");
+  const scratch = scratchFor(backend, state, state.exports.sequenceScratchBytes(gates, batch, steps, m, n, 0));
+  const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset as number;
+  state.exports.sequenceForward(gates, offset(xs!), offset(W!), offset(b!), offset(h), offset(work), batch, steps, m, n, scratch);
+  return [h, work];
+}
+
+/** Its backward pass through time (kernels/matmul.ts `sequenceBackward`): dxs, dW, db. */
+function sequenceGradKernel(args: KernelArgs): tf.TensorInfo[] {
+  const backend = args.backend as unknown as WasmBackendInternals;
+  const {xs, W, work, dh} = args.inputs as Record<string, tf.TensorInfo>;
+  const {gates, batch, steps, m, n} = sequenceSizes(xs!, W!, (args.attrs as unknown as {gates: number}).gates);
+  const state = instanceFor(backend)!;
+  const dxs = backend.makeOutput(xs!.shape, "float32"), dW = backend.makeOutput(W!.shape, "float32");
+  const db = backend.makeOutput([gates * n], "float32");
+  const scratch = scratchFor(backend, state, state.exports.sequenceScratchBytes(gates, batch, steps, m, n, 1));
+  const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset as number;
+  state.exports.sequenceBackward(gates, offset(W!), offset(work!), offset(dh!), offset(dxs), offset(dW), offset(db), batch, steps, m, n, scratch);
+  return [dxs, dW, db];
+}
+
+/** The cell over a whole sequence as two kernels (forward, and backward through time) instead of
+ *  ~20 per step each way, for cells/lstm/cell.ts `logits` (through ./fused-sequence.ts). */
+const fusedSequences = {lstm: fusedSequenceOf(4), rnn: fusedSequenceOf(1)};
+
+function fusedSequenceOf(gates: number) {
+  return tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xs, W, b, save] = args as [tf.Tensor3D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+    const [h, work] = tf.engine().runKernel(SEQUENCE_KERNEL, {xs, W, b}, {gates} as unknown as tf.NamedAttrMap) as tf.Tensor[];
+    save([xs, W, work!]);
+    return {
+      value: h!,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, sW, sWork] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+        return tf.engine().runKernel(SEQUENCE_GRAD_KERNEL, {xs: sx, W: sW, work: sWork, dh: dy}, {gates} as unknown as tf.NamedAttrMap) as tf.Tensor[];
+      }
+    };
+  }) as Parameters<typeof tf.customGrad>[0]) as unknown as (xs: tf.Tensor3D, W: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
+}
+
+function fusedSequence(kind: "lstm" | "rnn", xs: tf.Tensor3D, W: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D | null {
+  const gates = kind === "lstm" ? 4 : 1;
+  const usable = installed && tf.getBackend() === "wasm" && [xs, W, b].every((t) => t.dtype === "float32") && xs.rank === 3 && W.rank === 2 &&
+    b.rank === 1 && W.shape[1] === b.shape[0] && W.shape[1]! % gates === 0 && W.shape[0] === xs.shape[2] + W.shape[1]! / gates && xs.size > 0;
+  if (!usable) return null;
+  fastMatMulCalls.sequence++;
+  return fusedSequences[kind](xs, W, b);
+}
+
 /** Whether a fresh AdamOptimizer has the fields fusedApplyGradients uses. */
 function adamProblem(): string | null {
   const probe = tf.train.adam(0.001) as unknown as Partial<AdamOptimizerInternals> & {dispose(): void};
@@ -453,11 +525,12 @@ export async function installFastMatMul(): Promise<string | null> {
   tf.registerKernel({kernelName: "Sum", backendName: "wasm", kernelFunc: sumKernel as unknown as KernelConfig["kernelFunc"]});
   tf.unregisterKernel("Identity", "wasm");
   tf.registerKernel({kernelName: "Identity", backendName: "wasm", kernelFunc: identityKernel as unknown as KernelConfig["kernelFunc"]});
-  for (const [name, kernelFunc] of [[BCE_KERNEL, bceKernel], [BCE_GRAD_KERNEL, bceGradKernel]] as const) {
+  for (const [name, kernelFunc] of [[BCE_KERNEL, bceKernel], [BCE_GRAD_KERNEL, bceGradKernel], [SEQUENCE_KERNEL, sequenceKernel], [SEQUENCE_GRAD_KERNEL, sequenceGradKernel]] as const) {
     if (!tf.getKernel(name, "wasm")) tf.registerKernel({kernelName: name, backendName: "wasm", kernelFunc: kernelFunc as unknown as KernelConfig["kernelFunc"]});
   }
   if (!tf.getKernel(ADAM_KERNEL, "wasm")) tf.registerKernel({kernelName: ADAM_KERNEL, backendName: "wasm", kernelFunc: adamKernel as unknown as KernelConfig["kernelFunc"]});
   prototype.applyGradients = fusedApplyGradients;
+  setFusedSequence(fusedSequence);
   const mismatch = selfCheck();
   if (mismatch !== null) {
     removeFastMatMul();
@@ -468,7 +541,7 @@ export async function installFastMatMul(): Promise<string | null> {
 }
 
 function describe(state: Installed): string {
-  return `${KERNELS.join(", ")}: Lectern's register-blocked wasm kernel (${state.variant}, 6×8 tiles, any transpose); Adam: one pass per variable; Identity: no copy; binary cross-entropy: one pass each way; Sum over leading axes: one pass; relu and sigmoid gradients: one pass; gather of rows: one copy each`;
+  return `${KERNELS.join(", ")}: Lectern's register-blocked wasm kernel (${state.variant}, 6×8 tiles, any transpose); Adam: one pass per variable; Identity: no copy; binary cross-entropy: one pass each way; Sum over leading axes: one pass; relu and sigmoid gradients: one pass; gather of rows: one copy each; lesson 11's LSTM and RNN: one kernel per sequence each way`;
 }
 
 /** Puts back the kernels that were registered before ours. */
@@ -480,6 +553,7 @@ export function removeFastMatMul(): void {
   }
   (tf.AdamOptimizer.prototype as unknown as AdamOptimizerInternals).applyGradients = installed.adam;
   for (const config of installed.gradients.values()) tf.registerGradient(config);
+  setFusedSequence(null);
   installed = undefined;
 }
 

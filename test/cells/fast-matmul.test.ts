@@ -10,28 +10,13 @@ import {afterAll, beforeAll, describe, expect, test, vi} from "vitest";
 import {tf, tfl} from "../../cells/tf/tfjs.js";
 import {numericsRoute, removeNumericsRoutes} from "../../cells/tf/numerics.js";
 import {fastBinaryCrossentropy, fastMatMulCalls, fastMatMulInstalled, fastMatMulProblem, installFastMatMul, removeFastMatMul} from "../../cells/tf/fast-matmul.js";
-import {mulberry32} from "../../cells/data/random.js";
+import {relativeError, seeded} from "./compare.js";
 
 const TOLERANCE = 1e-5;
 type Combo = [transposeA: boolean, transposeB: boolean];
 const COMBOS: Combo[] = [[false, false], [true, false], [false, true], [true, true]];
 const ACTIVATIONS = ["linear", "relu", "relu6", "leakyrelu", "sigmoid", "elu"] as const;
 const name = ([ta, tb]: Combo) => `${ta ? "Aᵀ" : "A"}·${tb ? "Bᵀ" : "B"}`;
-
-function seeded(count: number, seed: number, scale = 1): Float32Array {
-  const random = mulberry32(seed);
-  return Float32Array.from({length: count}, () => scale * (2 * random() - 1));
-}
-
-function relativeError(got: Float32Array, want: Float32Array): number {
-  expect(got.length).toBe(want.length);
-  let diff = 0, scale = 0;
-  for (let i = 0; i < want.length; i++) {
-    diff = Math.max(diff, Math.abs(got[i]! - want[i]!));
-    scale = Math.max(scale, Math.abs(want[i]!));
-  }
-  return scale === 0 ? diff : diff / scale;
-}
 
 async function on(backend: string, f: () => tf.Tensor[]): Promise<{values: Float32Array[]; shapes: number[][]}> {
   await tf.setBackend(backend);

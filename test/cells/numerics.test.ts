@@ -7,6 +7,7 @@ import {beforeAll, describe, expect, test, vi} from "vitest";
 import {tf, tfl} from "../../cells/tf/tfjs.js";
 import {numericsRoute, removeNumericsRoutes} from "../../cells/tf/numerics.js";
 import {mulberry32} from "../../cells/data/random.js";
+import {relativeError} from "./compare.js";
 
 const TOLERANCE = 1e-5;
 const M = 33, K = 65, N = 17; // odd sizes so no kernel takes a lucky aligned path
@@ -24,16 +25,6 @@ const A = seeded([M, K], 1), B = seeded([K, N], 2), BIAS = seeded([N], 3), R = s
 function operands([ta, tb]: Combo) {
   const a = tf.tensor2d(A, [M, K]), b = tf.tensor2d(B, [K, N]);
   return {a: ta ? a.transpose() : a, b: tb ? b.transpose() : b};
-}
-
-function relativeError(got: Float32Array, want: Float32Array): number {
-  expect(got.length).toBe(want.length);
-  let diff = 0, scale = 0;
-  for (let i = 0; i < want.length; i++) {
-    diff = Math.max(diff, Math.abs(got[i]! - want[i]!));
-    scale = Math.max(scale, Math.abs(want[i]!));
-  }
-  return diff / scale;
 }
 
 /** Runs `f` on a backend and returns every output's values, tensors freed. */

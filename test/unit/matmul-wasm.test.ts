@@ -36,5 +36,5 @@ test("both builds import one memory and keep no data in it (they share the tfjs 
   // Node 20 compiles only the plain-SIMD build (relaxed SIMD is behind a flag there).
   const module = new WebAssembly.Module(Buffer.from(MATMUL_WASM_SIMD, "base64"));
   expect(WebAssembly.Module.imports(module)).toEqual([{module: "env", name: "memory", kind: "memory"}]);
-  expect(WebAssembly.Module.exports(module).map((e) => e.name).sort()).toEqual(["adam", "bceBackward", "bceForward", "gatherRows", "matmul", "reluGrad", "scratchBytes", "sigmoidGrad", "sumRows"]);
+  expect(WebAssembly.Module.exports(module).map((e) => e.name).sort()).toEqual(["adam", "bceBackward", "bceForward", "gatherRows", "matmul", "reluGrad", "scratchBytes", "sequenceBackward", "sequenceForward", "sequenceScratchBytes", "sequenceWorkFloats", "sigmoidGrad", "sumRows"]);
 });
