@@ -1,6 +1,7 @@
 import * as esbuild from "esbuild";
 import {join, relative, basename} from "node:path";
 import type {CompiledNotebook} from "../notebook/notebook.js";
+import {plotMembers} from "../notebook/javascript/plot-members.js";
 import type {ImportResolver} from "./resolve.js";
 
 const J = JSON.stringify;
@@ -46,6 +47,22 @@ export function pageModule(notebook: CompiledNotebook, clientEntry: string): str
   return `import {boot} from ${J(clientEntry)};\n${cellsModule(notebook).replace(/^export /gm, "")}boot({file, broken, cells, modules, checks});\n`;
 }
 
+/**
+ * The members of the built-in `Plot` that the notebooks' cells use, the ones Plot exports; null
+ * when a cell uses `Plot` as a whole (then the built-in stays the whole of it).
+ */
+export async function plotMembersOf(notebooks: CompiledNotebook[]): Promise<string[] | null> {
+  const used = new Set<string>();
+  for (const cell of notebooks.flatMap((nb) => nb.cells)) {
+    if (!cell.runnable?.inputs.includes("Plot")) continue;
+    const members = plotMembers(cell.runnable.body);
+    if (!members) return null;
+    for (const m of members) used.add(m);
+  }
+  const exported = new Set(Object.keys(await import("@observablehq/plot")));
+  return [...used].filter((m) => exported.has(m)).sort();
+}
+
 export interface BundleInput {
   root: string;
   outDir: string;
@@ -55,6 +72,12 @@ export interface BundleInput {
   /** Logical asset names → file names under assets/, given to cells as LECTERN_ASSETS. */
   assets: Record<string, string>;
   minify?: boolean;
+  /**
+   * The members of the built-in `Plot` the pages' cells use (see plotMembers): the runtime's
+   * `Plot` is then a module holding only those, and the bundler leaves the rest of Plot out of the
+   * pages' chunks. Absent: the built-in is the whole of Plot.
+   */
+  plot?: {members: string[]; importer: string};
 }
 
 export interface BundleOutput {
@@ -81,6 +104,14 @@ export async function bundlePages(input: BundleInput): Promise<BundleOutput> {
         const path = resolver.cellsModule(args.path);
         return path ? {path} : {errors: [{text: `cannot resolve ${args.path}`}]};
       });
+      // One `import("@observablehq/plot")` of the whole namespace anywhere in the build would put
+      // every part of Plot in the chunk that the cells' own `Plot.line` imports share (esbuild
+      // splits by file, not by export), so the runtime's built-in asks for the members only.
+      const plot = input.plot;
+      if (plot) {
+        build.onResolve({filter: /^@observablehq\/plot$/}, (args) => (args.importer === plot.importer ? {path: "plot", namespace: "lectern-plot"} : undefined));
+        build.onLoad({filter: /.*/, namespace: "lectern-plot"}, () => ({contents: `export {${plot.members.join(", ")}} from "@observablehq/plot";\n`, resolveDir: root, loader: "js"}));
+      }
     }
   };
   try {
