@@ -1,7 +1,7 @@
 import * as esbuild from "esbuild";
 import {join, relative, basename} from "node:path";
 import type {CompiledNotebook} from "../notebook/notebook.js";
-import {plotMembers} from "../notebook/javascript/plot-members.js";
+import {builtinMembers, type PartialBuiltin} from "../notebook/javascript/builtin-members.js";
 import type {ImportResolver} from "./resolve.js";
 
 const J = JSON.stringify;
@@ -48,18 +48,18 @@ export function pageModule(notebook: CompiledNotebook, clientEntry: string): str
 }
 
 /**
- * The members of the built-in `Plot` that the notebooks' cells use, the ones Plot exports; null
- * when a cell uses `Plot` as a whole (then the built-in stays the whole of it).
+ * The members of the built-in `name` (Plot, Inputs) that the notebooks' cells use, the ones its
+ * package exports; null when a cell uses it as a whole (then the built-in stays the whole of it).
  */
-export async function plotMembersOf(notebooks: CompiledNotebook[]): Promise<string[] | null> {
+export async function builtinMembersOf(notebooks: CompiledNotebook[], name: PartialBuiltin, specifier: string): Promise<string[] | null> {
   const used = new Set<string>();
   for (const cell of notebooks.flatMap((nb) => nb.cells)) {
-    if (!cell.runnable?.inputs.includes("Plot")) continue;
-    const members = plotMembers(cell.runnable.body);
+    if (!cell.runnable?.inputs.includes(name)) continue;
+    const members = builtinMembers(cell.runnable.body, name);
     if (!members) return null;
     for (const m of members) used.add(m);
   }
-  const exported = new Set(Object.keys(await import("@observablehq/plot")));
+  const exported = new Set(Object.keys(await import(specifier)));
   return [...used].filter((m) => exported.has(m)).sort();
 }
 
@@ -73,11 +73,11 @@ export interface BundleInput {
   assets: Record<string, string>;
   minify?: boolean;
   /**
-   * The members of the built-in `Plot` the pages' cells use (see plotMembers): the runtime's
-   * `Plot` is then a module holding only those, and the bundler leaves the rest of Plot out of the
-   * pages' chunks. Absent: the built-in is the whole of Plot.
+   * Per package of a built-in (Plot, Inputs), the members the pages' cells use (builtinMembersOf):
+   * `importer`'s import of the package (the runtime's built-ins) then gets a module holding only
+   * those, and the bundler leaves the rest out of the pages' chunks. A package not listed: whole.
    */
-  plot?: {members: string[]; importer: string};
+  builtins?: {importer: string; members: Record<string, string[]>};
 }
 
 export interface BundleOutput {
@@ -106,11 +106,13 @@ export async function bundlePages(input: BundleInput): Promise<BundleOutput> {
       });
       // One `import("@observablehq/plot")` of the whole namespace anywhere in the build would put
       // every part of Plot in the chunk that the cells' own `Plot.line` imports share (esbuild
-      // splits by file, not by export), so the runtime's built-in asks for the members only.
-      const plot = input.plot;
-      if (plot) {
-        build.onResolve({filter: /^@observablehq\/plot$/}, (args) => (args.importer === plot.importer ? {path: "plot", namespace: "lectern-plot"} : undefined));
-        build.onLoad({filter: /.*/, namespace: "lectern-plot"}, () => ({contents: `export {${plot.members.join(", ")}} from "@observablehq/plot";\n`, resolveDir: root, loader: "js"}));
+      // splits by file, not by export), so the runtime's built-ins ask for the members only.
+      const builtins = input.builtins;
+      if (builtins) {
+        build.onResolve({filter: /^@observablehq\/(plot|inputs)$/}, (args) =>
+          args.importer === builtins.importer && builtins.members[args.path] ? {path: args.path, namespace: "lectern-builtin"} : undefined);
+        build.onLoad({filter: /.*/, namespace: "lectern-builtin"}, (args) =>
+          ({contents: `export {${builtins.members[args.path]!.join(", ")}} from ${J(args.path)};\n`, resolveDir: root, loader: "js"}));
       }
     }
   };

@@ -64,7 +64,7 @@ describe("editing cells in the published page", () => {
     await page.context().close();
   });
 
-  it("an edited cell may name any of Plot: the page's built-in holds what its cells use, the rest comes with the edit", async () => {
+  it("an edited cell may name any of Plot or Inputs: the page's built-ins hold what its cells use, the rest comes with the edit", async () => {
     const {page, watch} = await fresh();
     expect(await page.$$eval('[data-cell="chart"] svg circle', (c) => c.length)).toBe(3);
     // The build gave the page's Plot only what its cells name; barY is not among them.
@@ -80,6 +80,10 @@ describe("editing cells in the published page", () => {
     await typeInto(page, "chart", "Plot.plot({height: 120, marks: [Plot.dot([1, 2], {x: (d) => d, y: (d) => d})]})");
     await page.keyboard.press("Shift+Enter");
     await page.waitForFunction(() => document.querySelectorAll('[data-cell="chart"] svg circle').length === 2);
+    // No cell of this course uses Inputs: its built-in holds nothing, and an edit gets all of it.
+    await typeInto(page, "chart", 'Inputs.button("Go")');
+    await page.keyboard.press("Shift+Enter");
+    await page.waitForFunction(() => document.querySelector('[data-cell="chart"] .cell-output button')?.textContent === "Go");
     await page.click('[data-cell="chart"] button:text("Reset cell")');
     await page.waitForFunction(() => document.querySelectorAll('[data-cell="chart"] svg circle').length === 3);
     expect(await pageProblems(watch)).toEqual([]);
