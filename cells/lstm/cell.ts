@@ -6,7 +6,7 @@
 // Both end in a readout y = h(T)·Wy + by (logits over the classes).
 import type {tf as TF} from "../tf/tfjs.js";
 import {mulberry32} from "../data/random.js";
-import {orthogonal} from "../rnn/gradients.js";
+import {orthogonal} from "../rnn/recurrence.js";
 import {fusedSequence} from "../tf/fused-sequence.js";
 
 type Tf = typeof TF;

@@ -3,7 +3,7 @@
 // Zero "probes" are added to every h(t) and c(t); the gradient with respect to a probe is the
 // gradient with respect to that state. Same inputs as lesson 10's RNN (../rnn/gradients.ts).
 import {tf} from "../tf/tfjs.js";
-import type {RnnWeights} from "../rnn/gradients.js";
+import type {RnnWeights} from "../rnn/recurrence.js";
 import {initCell, lstmStep} from "./cell.js";
 
 export interface LstmFlow {

@@ -1,27 +1,11 @@
 // The simplest RNN, h(t) = f(Whh·h(t−1) + Wxh·x(t) + b), y(t) = Why·h(t) + c, computed three ways
-// so the tests can hold them equal: step by step in plain arithmetic (the recurrence), unrolled
+// so the tests can hold them equal: step by step in plain arithmetic (./recurrence.ts), unrolled
 // into one tfjs graph over all T steps (the "unrolled network" of the slides), and by tfjs's own
 // Keras-style layer, tf.layers.simpleRNN, given the same weights.
 import {tf, tfl} from "../tf/tfjs.js";
-import {preActivations, rnnWeights, type Activation, type RnnWeights} from "./gradients.js";
+import type {Activation, RnnWeights, Unrolled} from "./recurrence.js";
 
-export {rnnWeights, type Activation, type RnnWeights};
-
-export interface Unrolled {
-  /** h(1), …, h(T), each n numbers (h(0) = 0 is not listed). */
-  states: number[][];
-  /** y(t) = Why·h(t) + c for t = 1…T. */
-  outputs: number[];
-}
-
-const F: Record<Activation, (a: number) => number> = {tanh: Math.tanh, relu: (a) => Math.max(0, a), linear: (a) => a};
-
-/** The recurrence, one step at a time, in plain float64 arithmetic (reuses lesson 10's loop). */
-export function stepByStep(w: RnnWeights, activation: Activation = "tanh", outputBias = 0): Unrolled {
-  const states = preActivations(w, activation).map((a) => Array.from(a, F[activation]));
-  const outputs = states.map((h) => h.reduce((s, v, i) => s + w.why[i]! * v, outputBias));
-  return {states, outputs};
-}
+export {rnnWeights, stepByStep, rnnParams, type Activation, type RnnWeights, type Unrolled} from "./recurrence.js";
 
 function activate(activation: Activation, a: tf.Tensor): tf.Tensor {
   return activation === "tanh" ? tf.tanh(a) : activation === "relu" ? tf.relu(a) : a;
@@ -81,9 +65,4 @@ export function simpleRnnModel({units, inputs, steps, activation = "tanh"}: {uni
   const states = tfl.layers.simpleRNN({units, activation, returnSequences: true}).apply(input) as tfl.SymbolicTensor;
   const outputs = tfl.layers.dense({units: 1}).apply(states) as tfl.SymbolicTensor; // applied at every step
   return tfl.model({inputs: input, outputs: [states, outputs]});
-}
-
-/** Parameters of the simplest RNN: Wxh (n·m) + Whh (n·n) + b (n) + Why (k·n) + c (k). No T anywhere. */
-export function rnnParams(units: number, inputs: number, outputs = 1): number {
-  return units * inputs + units * units + units + outputs * units + outputs;
 }

@@ -4,7 +4,8 @@ import {compileNotebook, type CompiledNotebook} from "../notebook/notebook.js";
 import {formatDiagnostic, sortDiagnostics, type Diagnostic} from "../notebook/diagnostic.js";
 import {createImportResolver} from "./resolve.js";
 import {renderPage, type LessonLink} from "./page.js";
-import {bundlePages, bundleEntry, pageModule} from "./bundle.js";
+import {bundlePages, bundleEntry, pageModule, builtinMembersOf} from "./bundle.js";
+import {PARTIAL_BUILTINS} from "../notebook/javascript/builtin-members.js";
 import {writeStaticAssets} from "./assets.js";
 import {checkCourse} from "./course-check.js";
 import {courseConfig, writeCourseAssets} from "./course-config.js";
@@ -133,6 +134,15 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const files = {...assets};
     for (const worker of config.workers) assets[worker.name] = await bundleEntry(worker.path, tmp, worker.name, files);
     const clientEntry = join(root, "src/client/main.ts");
+    // The pages' built-in Plot and Inputs hold what their cells use; the whole of each is a bundle
+    // of its own, fetched only when a student's edited cell names a member the pages do not.
+    const members: Record<string, string[]> = {};
+    for (const [name, {specifier, asset}] of Object.entries(PARTIAL_BUILTINS)) {
+      const used = await builtinMembersOf(notebooks.map((nb) => nb.notebook), name as keyof typeof PARTIAL_BUILTINS, specifier);
+      if (!used) continue;
+      members[specifier] = used;
+      assets[asset] = await bundleEntry(join(root, `src/client/whole-${asset}.ts`), tmp, asset, files);
+    }
     const bundled = await bundlePages({
       root,
       outDir: tmp,
@@ -143,7 +153,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       ],
       resolver: createImportResolver(root),
       assets,
-      minify: options.minify
+      minify: options.minify,
+      builtins: {importer: clientEntry, members}
     });
     if (bundled.errors.length) {
       for (const e of bundled.errors) log(e);

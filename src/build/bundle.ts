@@ -1,6 +1,7 @@
 import * as esbuild from "esbuild";
 import {join, relative, basename} from "node:path";
 import type {CompiledNotebook} from "../notebook/notebook.js";
+import {builtinMembers, type PartialBuiltin} from "../notebook/javascript/builtin-members.js";
 import type {ImportResolver} from "./resolve.js";
 
 const J = JSON.stringify;
@@ -46,6 +47,22 @@ export function pageModule(notebook: CompiledNotebook, clientEntry: string): str
   return `import {boot} from ${J(clientEntry)};\n${cellsModule(notebook).replace(/^export /gm, "")}boot({file, broken, cells, modules, checks});\n`;
 }
 
+/**
+ * The members of the built-in `name` (Plot, Inputs) that the notebooks' cells use, the ones its
+ * package exports; null when a cell uses it as a whole (then the built-in stays the whole of it).
+ */
+export async function builtinMembersOf(notebooks: CompiledNotebook[], name: PartialBuiltin, specifier: string): Promise<string[] | null> {
+  const used = new Set<string>();
+  for (const cell of notebooks.flatMap((nb) => nb.cells)) {
+    if (!cell.runnable?.inputs.includes(name)) continue;
+    const members = builtinMembers(cell.runnable.body, name);
+    if (!members) return null;
+    for (const m of members) used.add(m);
+  }
+  const exported = new Set(Object.keys(await import(specifier)));
+  return [...used].filter((m) => exported.has(m)).sort();
+}
+
 export interface BundleInput {
   root: string;
   outDir: string;
@@ -55,6 +72,12 @@ export interface BundleInput {
   /** Logical asset names → file names under assets/, given to cells as LECTERN_ASSETS. */
   assets: Record<string, string>;
   minify?: boolean;
+  /**
+   * Per package of a built-in (Plot, Inputs), the members the pages' cells use (builtinMembersOf):
+   * `importer`'s import of the package (the runtime's built-ins) then gets a module holding only
+   * those, and the bundler leaves the rest out of the pages' chunks. A package not listed: whole.
+   */
+  builtins?: {importer: string; members: Record<string, string[]>};
 }
 
 export interface BundleOutput {
@@ -81,6 +104,16 @@ export async function bundlePages(input: BundleInput): Promise<BundleOutput> {
         const path = resolver.cellsModule(args.path);
         return path ? {path} : {errors: [{text: `cannot resolve ${args.path}`}]};
       });
+      // One `import("@observablehq/plot")` of the whole namespace anywhere in the build would put
+      // every part of Plot in the chunk that the cells' own `Plot.line` imports share (esbuild
+      // splits by file, not by export), so the runtime's built-ins ask for the members only.
+      const builtins = input.builtins;
+      if (builtins) {
+        build.onResolve({filter: /^@observablehq\/(plot|inputs)$/}, (args) =>
+          args.importer === builtins.importer && builtins.members[args.path] ? {path: args.path, namespace: "lectern-builtin"} : undefined);
+        build.onLoad({filter: /.*/, namespace: "lectern-builtin"}, (args) =>
+          ({contents: `export {${builtins.members[args.path]!.join(", ")}} from ${J(args.path)};\n`, resolveDir: root, loader: "js"}));
+      }
     }
   };
   try {

@@ -103,10 +103,14 @@ describe("the autoencoder lesson", () => {
     console.log(`2-unit latent plane: nearest-centroid accuracy ${accuracy} %`);
     expect(accuracy).toBeGreaterThan(30);
     const before = await text("decoded");
-    const box = (await page.$('[data-cell="latent-picker"] svg.latent-plane'))!;
-    const b = (await box.boundingBox())!;
-    await page.mouse.click(b.x + b.width * 0.3, b.y + b.height * 0.4);
+    // A locator, not a handle: a last snapshot of the paused run may still redraw the plane, and
+    // the click scrolls it on screen (a mouse click at page coordinates lands only where it is shown).
+    const plane = page.locator('[data-cell="latent-picker"] svg.latent-plane');
+    const b = (await plane.boundingBox())!;
+    await plane.click({position: {x: b.width * 0.3, y: b.height * 0.4}});
     await page.waitForFunction((before) => document.querySelector('[data-cell="decoded"]')?.textContent !== before, before);
+    expect(before).toContain("z = (0.00, 0.00)");
+    expect(await text("decoded")).not.toContain("z = (0.00, 0.00)");
     // The keyboard path: a slider moves the point too.
     const afterClick = await text("decoded");
     await page.focus('[data-cell="latent-picker"] input[aria-label="latent code z₁"]');

@@ -64,6 +64,32 @@ describe("editing cells in the published page", () => {
     await page.context().close();
   });
 
+  it("an edited cell may name any of Plot or Inputs: the page's built-ins hold what its cells use, the rest comes with the edit", async () => {
+    const {page, watch} = await fresh();
+    expect(await page.$$eval('[data-cell="chart"] svg circle', (c) => c.length)).toBe(3);
+    // The build gave the page's Plot only what its cells name; barY is not among them.
+    expect(await page.evaluate(async () => {
+      const Plot = await (globalThis as any).__lectern.runtime._builtin.value("Plot");
+      return ["plot", "dot", "barY"].map((m) => m in Plot);
+    })).toEqual([true, true, false]);
+    await typeInto(page, "chart", "Plot.plot({height: 120, marks: [Plot.barY([3, 1, 2]), Plot.dot([1, 2, 3], {x: (d) => d, y: (d) => d})]})");
+    await page.keyboard.press("Shift+Enter");
+    await page.waitForFunction(() => document.querySelectorAll('[data-cell="chart"] svg rect').length >= 3 && document.querySelectorAll('[data-cell="chart"] svg circle').length === 3);
+    expect(await page.$eval('[data-cell="chart"]', (e) => (e as HTMLElement).dataset.state)).toBe("fulfilled");
+    // Members the built-in has: the edited cell uses it, no second Plot.
+    await typeInto(page, "chart", "Plot.plot({height: 120, marks: [Plot.dot([1, 2], {x: (d) => d, y: (d) => d})]})");
+    await page.keyboard.press("Shift+Enter");
+    await page.waitForFunction(() => document.querySelectorAll('[data-cell="chart"] svg circle').length === 2);
+    // No cell of this course uses Inputs: its built-in holds nothing, and an edit gets all of it.
+    await typeInto(page, "chart", 'Inputs.button("Go")');
+    await page.keyboard.press("Shift+Enter");
+    await page.waitForFunction(() => document.querySelector('[data-cell="chart"] .cell-output button')?.textContent === "Go");
+    await page.click('[data-cell="chart"] button:text("Reset cell")');
+    await page.waitForFunction(() => document.querySelectorAll('[data-cell="chart"] svg circle').length === 3);
+    expect(await pageProblems(watch)).toEqual([]);
+    await page.context().close();
+  });
+
   it("a syntax error shows in place with its line and column in the cell; dependents say they wait on it", async () => {
     const {page} = await fresh();
     await typeInto(page, "base", "const a = 2;\nconst = 3;");

@@ -61,8 +61,9 @@ describe("the rnn lesson", () => {
 
   test("the time step, the pattern and the highlighted weights reach the drawing", async () => {
     await clickRadio("preset", "a pulse");
-    await setRange(page, "t", 4);
-    await page.waitForFunction(() => document.querySelector(`[data-cell="unrolled"] svg`)?.getAttribute("aria-label")?.includes("Step t = 4: input x(4) = 0.00"));
+    // The new sequence makes a new slider (its range is 0…T): a value set on the old one is lost,
+    // so set it again until the drawing shows the step (the click's re-run may not have happened yet).
+    await expect.poll(async () => (await setRange(page, "t", 4), diagramLabel()), {timeout: 20_000}).toContain("Step t = 4: input x(4) = 0.00");
     const demo = await value<{states: number[][]; outputs: number[]}>("demo");
     expect(Math.max(...demo.states[5]!.map(Math.abs))).toBeGreaterThan(0.01); // the pulse is remembered at t = 6
     expect(await page.$$eval(`[data-cell="unrolled"] g.future[data-step]`, (gs) => gs.length)).toBeGreaterThan(0);

@@ -85,8 +85,14 @@ describe("node build.mjs", () => {
     const assets = join(out, "assets");
     const js = readdirSync(assets).filter((f) => f.endsWith(".js"));
     // Plot (with d3) is one chunk, loaded by import() only when a cell uses Plot; a page loads it lazily, never up front.
-    const plotChunks = js.filter((f) => readFileSync(join(assets, f), "utf8").includes("unknown legend type"));
+    const plotChunks = js.filter((f) => !f.startsWith("plot-") && readFileSync(join(assets, f), "utf8").includes("unknown legend type"));
     expect(plotChunks).toHaveLength(1);
+    // It holds what the cells use (Plot.dot, Plot.line, not Plot.hexgrid); the whole of Plot is a
+    // bundle of its own, for a student's edited cell that names another member.
+    expect(readFileSync(join(assets, plotChunks[0]), "utf8")).not.toContain("hexgrid");
+    const whole = js.filter((f) => f.startsWith("plot-"));
+    expect(whole).toHaveLength(1);
+    expect(readFileSync(join(assets, whole[0]), "utf8")).toContain("hexgrid");
     const home = js.find((f) => f.startsWith("page-index-"))!;
     const pageA = js.find((f) => f.startsWith("page-a-"))!;
     for (const page of [home, pageA]) expect(staticClosure(assets, page)).not.toContain(plotChunks[0]);
@@ -97,6 +103,35 @@ describe("node build.mjs", () => {
     expect(bytes).toBeLessThan(40_000);
   });
 });
+
+describe("the course's lesson pages (issue 23: a page's JS before its models load)", () => {
+  it("fetch tfjs on load only when a cell of the page itself imports it: no helper module drags it in", async () => {
+    const out = join(work, "site-course");
+    const result = await build({root: ROOT, out});
+    expect(result.ok).toBe(true);
+    const assets = join(out, "assets");
+    const js = readdirSync(assets).filter((f) => f.endsWith(".js"));
+    // tfjs-core's chunk, named by one of its messages (the worker has its own copy, fetched with it).
+    const tfChunks = js.filter((f) => !f.startsWith("train-worker") && readFileSync(join(assets, f), "utf8").includes("Cannot evaluate flag"));
+    expect(tfChunks).toHaveLength(1);
+    const slugs = readdirSync(join(ROOT, "notebooks")).filter((f) => f.endsWith(".md") && f !== "index.md").map((f) => f.slice(0, -3));
+    const fetchesTf = Object.fromEntries(slugs.map((slug) => {
+      const entry = js.find((f) => new RegExp(`^page-${slug}-[A-Z0-9]{8}\\.js$`).test(f))!;
+      return [slug, upFront(assets, entry).includes(tfChunks[0]!)];
+    }));
+    const importsTf = Object.fromEntries(slugs.map((slug) => [slug, readFileSync(join(ROOT, "notebooks", `${slug}.md`), "utf8").includes('from "../cells/tf/tfjs.js"')]));
+    expect(fetchesTf).toEqual(importsTf);
+    // Today's split: the four pages that compute with tf on the main thread, and none of the others.
+    expect(Object.keys(importsTf).filter((slug) => importsTf[slug]).sort()).toEqual(["loss-activation", "matmul-shapes", "perceptron", "vanishing-gradients"]);
+  });
+});
+
+/** What a page fetches as it loads: its static closure and that of every module its cells import. */
+function upFront(dir: string, entry: string): string[] {
+  const seen = new Set(staticClosure(dir, entry));
+  for (const m of readFileSync(join(dir, entry), "utf8").matchAll(/import\(\s*"\.\/([\w-]+\.js)"\s*\)/g)) staticClosure(dir, m[1]!, seen);
+  return [...seen];
+}
 
 /** The files a module loads before it runs: itself and its static imports, transitively. */
 function staticClosure(dir: string, entry: string, seen = new Set<string>()): string[] {

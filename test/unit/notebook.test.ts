@@ -4,6 +4,7 @@ import {join} from "node:path";
 import {compileNotebook, type CompiledNotebook} from "../../src/notebook/notebook.js";
 import {formatDiagnostic} from "../../src/notebook/diagnostic.js";
 import {createImportResolver} from "../../src/build/resolve.js";
+import {builtinMembers} from "../../src/notebook/javascript/builtin-members.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const resolver = createImportResolver(ROOT);
@@ -173,5 +174,17 @@ describe("errors name notebooks/<file>.md:<line>:<col>, counted in the .md file"
     const nb = compile("error-duplicate");
     expect(nb.cells[0].runnable).toBeDefined();
     expect(nb.cells[1].error).toBeDefined();
+  });
+});
+
+describe("builtinMembers: what of the built-in Plot or Inputs a compiled cell uses", () => {
+  const body = (source: string) => compileNotebook("---\ntitle: T\n---\n\n```js\n" + source + "\n```\n", {file: "t.md", lesson: false}).cells.find((c) => c.runnable)!.runnable!.body;
+  it("lists the members read off Plot, once each, sorted", () => {
+    expect(builtinMembers(body("Plot.plot({marks: [Plot.line([1, 2]), Plot.dot([1]), Plot.line([3])]})"), "Plot")).toEqual(["dot", "line", "plot"]);
+    expect(builtinMembers(body("const r = view(Inputs.range([0, 1])), p = Plot.plot({});"), "Inputs")).toEqual(["range"]);
+    expect(builtinMembers(body("const x = 1 + width;"), "Plot")).toEqual([]);
+  });
+  it("is null when the cell uses Plot as a whole: passed on, destructured, indexed", () => {
+    for (const source of ["const p = Plot;", "const {line} = Plot;", 'Plot["line"]([1])', "[Plot.plot, Plot]"]) expect(builtinMembers(body(source), "Plot"), source).toBeNull();
   });
 });

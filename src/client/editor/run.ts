@@ -6,6 +6,7 @@ import {Parser} from "acorn";
 import {simple} from "acorn-walk";
 import {compileEditedCell} from "../../notebook/edit.js";
 import {acornOptions} from "../../notebook/javascript/parse.js";
+import {builtinMembers, PARTIAL_BUILTINS, type PartialBuiltin} from "../../notebook/javascript/builtin-members.js";
 import type {CellError} from "../../notebook/names.js";
 import type {LecternHandle} from "../main.js";
 import type {CellDefinition} from "../cell.js";
@@ -64,7 +65,8 @@ export function runEditedCode(handle: LecternHandle, id: string, code: string): 
     return {error, outputs};
   }
   const r = result.runnable;
-  handle.define({id, inputs: r.inputs, outputs: r.outputs, autodisplay: r.autodisplay, inline: false, line: definition.line, column: definition.column, indent: definition.indent, body: evaluate(r.body, (specifier) => load(handle, specifier))});
+  const inputs = r.inputs.map((name) => (name in PARTIAL_BUILTINS ? builtinFor(handle, name as PartialBuiltin, builtinMembers(r.body, name as PartialBuiltin)) : name));
+  handle.define({id, inputs, outputs: r.outputs, autodisplay: r.autodisplay, inline: false, line: definition.line, column: definition.column, indent: definition.indent, body: evaluate(r.body, (specifier) => load(handle, specifier))});
   return {outputs: r.outputs};
 }
 
@@ -75,6 +77,26 @@ export function restoreOriginal(handle: LecternHandle, id: string): void {
   handle.cells.get(id)?.defined.dispose();
   handle.cells.delete(id);
   handle.define(original.definition);
+}
+
+declare const LECTERN_ASSETS: Record<string, string> | undefined;
+const builtinsDefined = new WeakMap<LecternHandle, Set<string>>();
+
+/**
+ * The variable an edited cell reads as `Plot` (or `Inputs`): the built-in when it has every member
+ * the cell names, else the whole package (the build's own bundle of it; a published page's built-in
+ * holds only what the lesson's cells use). `members` null: the cell uses the built-in as a whole.
+ */
+function builtinFor(handle: LecternHandle, name: PartialBuiltin, members: string[] | null): string {
+  const variable = members ? `${name} with ${members.join(", ")}` : `${name}, all of it`;
+  const defined = builtinsDefined.get(handle) ?? builtinsDefined.set(handle, new Set()).get(handle)!;
+  if (!defined.has(variable)) {
+    defined.add(variable);
+    const whole = typeof LECTERN_ASSETS === "undefined" ? undefined : LECTERN_ASSETS[PARTIAL_BUILTINS[name].asset];
+    handle.main.variable().define(variable, [name], (builtin: Record<string, unknown>) =>
+      members?.every((m) => m in builtin) || !whole ? builtin : import(/* @vite-ignore */ new URL(whole, import.meta.url).href));
+  }
+  return variable;
 }
 
 function load(handle: LecternHandle, specifier: string): Promise<unknown> {
