@@ -98,7 +98,8 @@ export function mendAccessibilityOf(root: Element): MutationObserver {
 function reachScrollingFormulas(root: Element): void {
   if (typeof ResizeObserver === "undefined") return;
   const mark = (box: HTMLElement) => {
-    if (box.scrollWidth > box.clientWidth + 1) {
+    // Any overflow, even a pixel's: the browser (and axe) then treat the box as a scrolling region.
+    if (box.scrollWidth > box.clientWidth) {
       box.tabIndex = 0;
       box.setAttribute("role", "region");
       box.setAttribute("aria-label", "Formula (scrolls sideways)");
@@ -109,8 +110,18 @@ function reachScrollingFormulas(root: Element): void {
     }
   };
   const resized = new ResizeObserver((entries) => entries.forEach((e) => mark(e.target as HTMLElement)));
-  for (const box of root.querySelectorAll<HTMLElement>(".math-display")) {
+  const boxes = [...root.querySelectorAll<HTMLElement>(".math-display")];
+  for (const box of boxes) {
     mark(box);
     resized.observe(box);
+  }
+  // A formula can outgrow its box without the box changing size: KaTeX's fonts load after the
+  // first layout, and the formula set in them is wider than in the fallback font (axe found such an
+  // unmarked scrolling formula in one run of test/browser/a11y.test.ts).
+  const fonts = typeof document === "undefined" ? undefined : document.fonts;
+  if (boxes.length && fonts) {
+    const again = () => boxes.forEach(mark);
+    fonts.addEventListener?.("loadingdone", again);
+    void fonts.ready?.then(again);
   }
 }

@@ -80,6 +80,21 @@ describe("accessibility (axe-core, WCAG 2.1 AA) in both themes", () => {
     });
   }
 
+  it("a formula wider than its column is a focusable, named region, and only then (phone width, then desktop)", async () => {
+    const {page} = await openPage(browser, course.url + "diffusion/", {viewport: {width: 375, height: 800}});
+    await settle(page);
+    await page.evaluate(() => document.fonts.ready);
+    const boxes = () => page.$$eval(".math-display", (bs) => bs.map((b) => ({scrolls: b.scrollWidth > b.clientWidth, region: b.getAttribute("role") === "region" && b.tabIndex === 0 && !!b.getAttribute("aria-label")})));
+    const narrow = await boxes();
+    expect(narrow.filter((b) => b.scrolls).length).toBeGreaterThan(0);
+    expect(narrow.every((b) => b.scrolls === b.region)).toBe(true);
+    await page.setViewportSize({width: 1600, height: 900});
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>(".math-display")].every((b) => (b.scrollWidth > b.clientWidth) === (b.getAttribute("role") === "region")));
+    const wide = await boxes();
+    expect(wide.filter((b) => b.region).length).toBeLessThan(narrow.filter((b) => b.region).length);
+    await page.context().close();
+  });
+
   it("keyboard: Tab reaches the skip link first, then the theme switch, with a visible focus ring", async () => {
     const {page} = await openPage(browser, course.url);
     await settle(page);
