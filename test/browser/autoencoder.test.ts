@@ -106,7 +106,9 @@ describe("the autoencoder lesson", () => {
     // A locator, not a handle: a last snapshot of the paused run may still redraw the plane, and
     // the click scrolls it on screen (a mouse click at page coordinates lands only where it is shown).
     const plane = page.locator('[data-cell="latent-picker"] svg.latent-plane');
-    const b = (await plane.boundingBox())!;
+    // Its size through evaluate, which waits for an attached plane (boundingBox() gave null once,
+    // in a clean-clone CI run, when it caught the plane between two draws).
+    const b = await plane.evaluate((svg) => ({width: svg.getBoundingClientRect().width, height: svg.getBoundingClientRect().height}));
     await plane.click({position: {x: b.width * 0.3, y: b.height * 0.4}});
     await page.waitForFunction((before) => document.querySelector('[data-cell="decoded"]')?.textContent !== before, before);
     expect(before).toContain("z = (0.00, 0.00)");
