@@ -27,9 +27,9 @@ export function backendFromSearch(search: string | undefined): BackendName | und
  *  XNNPACK on a pool of threads), which Lectern's kernels cannot run in: "one" keeps tfjs on one
  *  thread there so they do, "tfjs" takes tfjs's threads. Elsewhere both mean one thread. */
 export type ThreadChoice = "one" | "tfjs";
-/** One thread: on 2 cores tfjs's threaded build starts one pool thread (hardwareConcurrency − 1)
- *  and runs its own kernels, 1.13 s per autoencoder epoch against 0.23 s for one thread with
- *  Lectern's kernels (bench/train.mjs, cross-origin isolated page, 2026-12-06). */
+/** One thread: on 2 cores tfjs's threaded build started one pool thread (getThreadsCount() = 1)
+ *  and runs its own kernels, 0.93 s per autoencoder epoch against 0.20 s for one thread with
+ *  Lectern's kernels (bench/train.mjs, cross-origin isolated page, quiet machine, 2026-12-06). */
 export const DEFAULT_THREADS: ThreadChoice = "one";
 
 /** The `?threads=` choice in an address's query string ("tfjs" or "1"), else DEFAULT_THREADS. */

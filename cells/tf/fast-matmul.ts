@@ -141,6 +141,9 @@ function instanceFor(backend: WasmBackendInternals): {exports: KernelExports; sc
   return state;
 }
 
+/** A tensor's byte offset in the backend's memory (its data map entry; checked by fastMatMulProblem). */
+const addressOf = (backend: WasmBackendInternals) => (t: tf.TensorInfo): number => backend.dataIdMap.get(t.dataId)!.memoryOffset as number;
+
 function scratchFor(backend: WasmBackendInternals, state: {scratch: number; scratchBytes: number}, bytes: number): number {
   if (bytes > state.scratchBytes) {
     if (state.scratch) backend.wasm._free!(state.scratch);
@@ -189,7 +192,7 @@ function fastKernel(name: string, args: KernelArgs): tf.TensorInfo | tf.TensorIn
   const out = backend.makeOutput([...batchShape, m, n], "float32");
   if (batches * m * n === 0) return out;
   const scratch = scratchFor(backend, state, state.exports.scratchBytes(m, n, k));
-  const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset as number;
+  const offset = addressOf(backend);
   state.exports.matmul(
     offset(a), offset(b), offset(out), batches, batchA === 1 ? 0 : m * k * 4, batchB === 1 ? 0 : k * n * 4,
     m, n, k, transposeA ? 1 : 0, transposeB ? 1 : 0, bias ? offset(bias) : 0, act, leakyreluAlpha, scratch
@@ -211,7 +214,7 @@ function activationGradKernel(which: "reluGrad" | "sigmoidGrad") {
     const backend = args.backend as unknown as WasmBackendInternals;
     const {dy, x} = args.inputs as Record<string, tf.TensorInfo>;
     const out = backend.makeOutput(dy!.shape, "float32");
-    const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset as number;
+    const offset = addressOf(backend);
     instanceFor(backend)!.exports[which](offset(dy!), offset(x!), offset(out), size(dy!.shape));
     return out;
   };
@@ -243,13 +246,13 @@ function gatherKernel(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
   const backend = args.backend as unknown as WasmBackendInternals;
   const memory = backend.wasm.asm!.memory as WebAssembly.Memory;
   const count = size(indices.shape), rows = x.shape[0]!;
-  const at = backend.dataIdMap.get(indices.dataId)!.memoryOffset as number;
+  const at = addressOf(backend)(indices);
   const ids = new Int32Array(memory.buffer, at, count);
   for (let i = 0; i < count; i++) if (!(ids[i]! >= 0 && ids[i]! < rows)) return stock(); // tfjs's kernel says which index is wrong
   const rowElements = size(x.shape.slice(1));
   const out = backend.makeOutput([...indices.shape, ...x.shape.slice(1)], x.dtype);
   if (count * rowElements === 0) return out;
-  const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset as number;
+  const offset = addressOf(backend);
   instanceFor(backend)!.exports.gatherRows(offset(x), offset(indices), offset(out), count, rowElements * (x.dtype === "bool" ? 1 : 4));
   return out;
 }
@@ -265,7 +268,7 @@ function sumKernel(args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
   const backend = args.backend as unknown as WasmBackendInternals;
   const rest = x.shape.slice(axes.length);
   const out = backend.makeOutput(keepDims ? [...axes.map(() => 1), ...rest] : rest, "float32");
-  const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset as number;
+  const offset = addressOf(backend);
   instanceFor(backend)!.exports.sumRows(offset(x), offset(out), size(x.shape.slice(0, axes.length)), size(rest));
   return out;
 }
@@ -277,7 +280,7 @@ function adamKernel(args: KernelArgs): tf.TensorInfo[] {
   const a = args.attrs as unknown as {beta1: number; beta2: number; oneMinusAccBeta1: number; oneMinusAccBeta2: number; learningRate: number; epsilon: number};
   const state = instanceFor(backend)!;
   const outs = [x!, m!, v!].map((t) => backend.makeOutput(t.shape, "float32"));
-  const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset as number;
+  const offset = addressOf(backend);
   state.exports.adam(offset(x!), offset(g!), offset(m!), offset(v!), offset(outs[0]!), offset(outs[1]!), offset(outs[2]!), size(x!.shape),
     a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.oneMinusAccBeta1, a.oneMinusAccBeta2, -a.learningRate, a.epsilon);
   return outs;
@@ -328,7 +331,7 @@ function bceKernel(args: KernelArgs): tf.TensorInfo {
   const {n, epsilon} = args.attrs as unknown as {n: number; epsilon: number};
   const rows = size(p!.shape) / n;
   const out = backend.makeOutput([rows], "float32");
-  const offset = (x: tf.TensorInfo) => backend.dataIdMap.get(x.dataId)!.memoryOffset as number;
+  const offset = addressOf(backend);
   instanceFor(backend)!.exports.bceForward(offset(p!), offset(t!), offset(out), rows, n, epsilon, 1 - epsilon);
   return out;
 }
@@ -340,7 +343,7 @@ function bceGradKernel(args: KernelArgs): tf.TensorInfo[] {
   const {n, epsilon} = args.attrs as unknown as {n: number; epsilon: number};
   const rows = size(p!.shape) / n;
   const dp = backend.makeOutput(p!.shape, "float32"), dt = backend.makeOutput(t!.shape, "float32");
-  const offset = (x: tf.TensorInfo) => backend.dataIdMap.get(x.dataId)!.memoryOffset as number;
+  const offset = addressOf(backend);
   instanceFor(backend)!.exports.bceBackward(offset(p!), offset(t!), offset(g!), offset(dp), offset(dt), rows, n, epsilon, 1 - epsilon);
   return [dp, dt];
 }
@@ -394,7 +397,7 @@ function sequenceKernel(args: KernelArgs): tf.TensorInfo[] {
   const h = backend.makeOutput([batch, n], "float32");
   const work = backend.makeOutput([state.exports.sequenceWorkFloats(gates, batch, steps, m, n)], "float32");
   const scratch = scratchFor(backend, state, state.exports.sequenceScratchBytes(gates, batch, steps, m, n, 0));
-  const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset as number;
+  const offset = addressOf(backend);
   state.exports.sequenceForward(gates, offset(xs!), offset(W!), offset(b!), offset(h), offset(work), batch, steps, m, n, scratch);
   return [h, work];
 }
@@ -408,7 +411,7 @@ function sequenceGradKernel(args: KernelArgs): tf.TensorInfo[] {
   const dxs = backend.makeOutput(xs!.shape, "float32"), dW = backend.makeOutput(W!.shape, "float32");
   const db = backend.makeOutput([gates * n], "float32");
   const scratch = scratchFor(backend, state, state.exports.sequenceScratchBytes(gates, batch, steps, m, n, 1));
-  const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset as number;
+  const offset = addressOf(backend);
   state.exports.sequenceBackward(gates, offset(W!), offset(work!), offset(dh!), offset(dxs), offset(dW), offset(db), batch, steps, m, n, scratch);
   return [dxs, dW, db];
 }
@@ -474,9 +477,7 @@ export async function installFastMatMul(): Promise<string | null> {
   const picked = pickModule();
   if (picked === null) return null; // no wasm SIMD here: stock kernels, as expected
   const backend = tf.findBackend("wasm");
-  const memory = (backend as unknown as Partial<WasmBackendInternals> | undefined)?.wasm?.asm?.memory;
-  const threaded = (await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT")) === true;
-  if (threaded || (typeof SharedArrayBuffer !== "undefined" && memory instanceof WebAssembly.Memory && memory.buffer instanceof SharedArrayBuffer)) {
+  if ((await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT")) === true) {
     // A cross-origin isolated page asked for tfjs's threaded build (?threads=tfjs), whose shared
     // memory (not at backend.wasm.asm.memory) this module does not import: tfjs's own kernels, as
     // asked, so no warning.
