@@ -119,6 +119,11 @@ const perEpoch = (ms) => `${((ms * STEPS_PER_EPOCH) / 1000).toFixed(2)} s/epoch 
 
 const seconds = (ms) => (ms * STEPS_PER_EPOCH) / 1000;
 
+/** One row of an epoch table: the variant's median and spread, or why it could not run. */
+const sayEpochRow = (name, x) => x.median === undefined
+  ? say(`  ${name.padEnd(34)} could not run: ${x.error}`)
+  : say(`  ${name.padEnd(34)} median ${x.median.toFixed(2)} s/epoch  (min ${x.min.toFixed(2)}, max ${x.max.toFixed(2)})  loss at step 4 ${x.loss4.toFixed(4)}  [${x.label}]`);
+
 async function nodeFigures() {
   const file = join(work, "node-bench.mjs");
   await esbuild.build({
@@ -206,11 +211,7 @@ async function chromiumFigures() {
       if (times["jax-js"]?.length) e.jaxOverOurs = median(times["jax-js"]) / median(times.ours);
       say(`\n  Autoencoder epoch (8,000 digits, 784-128-64-128-784, BCE, Adam 1e-3, batch 256), ${REPEATS} repeats each, interleaved`);
       const names = {stock: "tfjs, ?kernels=stock (worker)", ours: "tfjs, Lectern's kernels (worker)", "jax-js": "jax-js 0.1.25, jit (page)"};
-      for (const [key] of variants) {
-        const x = e[key];
-        if (x.median === undefined) say(`  ${names[key].padEnd(34)} could not run: ${x.error}`);
-        else say(`  ${names[key].padEnd(34)} median ${x.median.toFixed(2)} s/epoch  (min ${x.min.toFixed(2)}, max ${x.max.toFixed(2)})  loss at step 4 ${x.loss4.toFixed(4)}  [${x.label}]`);
-      }
+      for (const [key] of variants) sayEpochRow(names[key], e[key]);
       say(`  ours: ${e.ratio.toFixed(2)}× faster than stock (median over median)${e.jaxOverOurs ? `; jax-js takes ${e.jaxOverOurs.toFixed(2)}× ours` : "; jax-js not measured"}`);
     } catch (error) {
       say(`  autoencoder epochs could not run: ${error.message.split("\n")[0]}`);
@@ -270,11 +271,7 @@ async function isolatedFigures(site, tfjsEpoch) {
     const e = (results.chromium.isolatedEpoch = {crossOriginIsolated: isolated, repeats: REPEATS});
     for (const [key] of variants) e[key] = row(measured, key);
     say(`\n  Cross-origin isolated page (COOP/COEP; crossOriginIsolated ${isolated}), the same epoch, ${REPEATS} repeats each, interleaved`);
-    for (const [key] of variants) {
-      const x = e[key];
-      if (x.median === undefined) say(`  ${key.padEnd(34)} could not run: ${x.error}`);
-      else say(`  ${key.padEnd(34)} median ${x.median.toFixed(2)} s/epoch  (min ${x.min.toFixed(2)}, max ${x.max.toFixed(2)})  loss at step 4 ${x.loss4.toFixed(4)}  [${x.label}]`);
-    }
+    for (const [key] of variants) sayEpochRow(key, e[key]);
   } catch (error) {
     say(`  cross-origin isolated epochs could not run: ${error.message.split("\n")[0]}`);
   } finally {
