@@ -1,6 +1,6 @@
-// The activation functions a neuron can use, each twice: as plain JavaScript (the formula the
-// lesson prints, used to check tfjs) and as the tfjs op the live model runs.
-import {tf} from "../tf/tfjs.js";
+// The activation functions a neuron can use, as plain JavaScript: the formula the lesson prints,
+// used to check tfjs (the tfjs op the live model runs is applyActivation, in ./network.ts). No
+// tfjs here, so the lesson's first screen (its sliders and diagram) loads without it.
 
 export type ActivationName = "step" | "sigmoid" | "tanh" | "relu" | "linear";
 
@@ -28,15 +28,4 @@ export function activationOf(name: ActivationName): Activation {
   const found = ACTIVATIONS.find((a) => a.name === name);
   if (!found) throw new Error(`Unknown activation \`${name}\`: use one of ${ACTIVATIONS.map((a) => a.name).join(", ")}.`);
   return found;
-}
-
-/** The tfjs op for an activation (tf.step gives 1 for z > 0 and 0 otherwise, like the formula). */
-export function applyActivation(z: tf.Tensor, name: ActivationName): tf.Tensor {
-  switch (name) {
-    case "step": return tf.step(z);
-    case "sigmoid": return tf.sigmoid(z);
-    case "tanh": return tf.tanh(z);
-    case "relu": return tf.relu(z);
-    case "linear": return z;
-  }
 }

@@ -2,7 +2,7 @@
 // Weights are stored [input][output], as tf.layers.dense stores its kernel, so x · W + b is one matMul.
 import {tf} from "../tf/tfjs.js";
 import {mulberry32} from "../data/random.js";
-import {activationOf, applyActivation, type ActivationName} from "./activation.js";
+import {activationOf, type ActivationName} from "./activation.js";
 
 export interface Layer {
   /** weights[i][j]: from input i to neuron j. */
@@ -83,4 +83,15 @@ export function countParameters(network: Network): {weights: number; biases: num
     layer.weights.forEach((row, i) => row.forEach((_, j) => (weights += layer.mask && !layer.mask[i]?.[j] ? 0 : 1)));
   }
   return {weights, biases, total: weights + biases};
+}
+
+/** The tfjs op for an activation (tf.step gives 1 for z > 0 and 0 otherwise, like the formula). */
+export function applyActivation(z: tf.Tensor, name: ActivationName): tf.Tensor {
+  switch (name) {
+    case "step": return tf.step(z);
+    case "sigmoid": return tf.sigmoid(z);
+    case "tanh": return tf.tanh(z);
+    case "relu": return tf.relu(z);
+    case "linear": return z;
+  }
 }

@@ -41,7 +41,7 @@ export interface DefinedCell {
 }
 
 /** Defines one cell in the runtime: a hidden variable runs the body; one variable per output. */
-export function defineCell(main: Module, cell: CellDefinition, file: string, root = document.querySelector<HTMLElement>(`[data-cell="${CSS.escape(cell.id)}"]`)): DefinedCell {
+export function defineCell(main: Module, cell: CellDefinition, file: string, root = document.querySelector<HTMLElement>(`[data-cell="${CSS.escape(cell.id)}"]`), gate?: () => Promise<void> | undefined): DefinedCell {
   // Read when needed: the preview updates a kept cell's line when prose above it changes.
   const at = () => `${file}:${cell.line}:${cell.column}`;
   const output = root ? outputOf(root) : null;
@@ -83,6 +83,7 @@ export function defineCell(main: Module, cell: CellDefinition, file: string, roo
     let j = 0;
     const args = cell.inputs.map((name) => (name === "display" ? display : name === "view" ? view : values[j++]));
     try {
+      await gate?.(); // a cell below the first screen waits for it (./first-screen.ts)
       await nextSlice(); // many cells re-running at once share the main thread in slices (./slice.ts)
       const value = await body(...args);
       return cell.outputs.length ? value : track(value);

@@ -1,7 +1,9 @@
 // The light part of in-page editing, in every page: an "Edit" button on each cell that shows its
-// code. The editor itself (CodeMirror and the notebook compiler) is a chunk loaded on first use, or
-// at once when the page has exercises or the student's saved edits to restore.
+// code. The editor itself (CodeMirror and the notebook compiler) is a chunk loaded on first use; at
+// once when the student has saved edits to restore; for a page's exercises, when one comes near the
+// viewport or the first screen is done (./first-screen.ts), so it does not delay the first screen.
 import type {LecternHandle} from "./main.js";
+import type {FirstScreen} from "./first-screen.js";
 import {readEdits} from "./edits.js";
 
 type EditorModule = typeof import("./editor/index.js");
@@ -13,7 +15,7 @@ export function editableRoots(): HTMLElement[] {
   return [...document.querySelectorAll<HTMLElement>("div.cell[data-cell]")].filter((root) => root.querySelector(":scope > .cell-source, :scope > .cell-code"));
 }
 
-export function setupEditing(handle: LecternHandle): void {
+export function setupEditing(handle: LecternHandle, firstScreen?: Pick<FirstScreen, "near">): void {
   if (document.body.dataset.embed !== undefined) return;
   for (const root of editableRoots()) {
     const id = root.dataset.cell!;
@@ -31,7 +33,8 @@ export function setupEditing(handle: LecternHandle): void {
     root.prepend(button);
   }
   const edits = readEdits();
-  if (Object.keys(edits.cells).length || document.querySelector("[data-exercise]")) {
-    void loadEditor().then((editor) => editor.restore(handle));
-  }
+  const exercises = [...document.querySelectorAll("[data-exercise]")];
+  const restore = () => void loadEditor().then((editor) => editor.restore(handle));
+  if (Object.keys(edits.cells).length || (exercises.length && !firstScreen)) restore();
+  else if (exercises.length) void Promise.race(exercises.map((e) => firstScreen!.near(e))).then(restore);
 }

@@ -1,5 +1,8 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {spawn, type ChildProcess} from "node:child_process";
+import {readFileSync} from "node:fs";
+import {join} from "node:path";
+import {gzipSync} from "node:zlib";
 import type {Browser} from "playwright-core";
 import {buildSite, launch, openPage, settle, pageProblems, ROOT, type Site} from "./harness.js";
 import {compileCourse, lessonsOf} from "../../src/build/build.js";
@@ -41,6 +44,39 @@ describe("the real course, built and opened in Chromium", () => {
     });
     await page.waitForFunction(() => /32\s+parameters/.test(document.querySelector(".step")?.textContent ?? ""));
     await page.context().close();
+  });
+
+  // The first screen first (src/client/first-screen.ts): these lessons compute with tfjs below
+  // their first screen, and three have exercises (the editor). At 1200×900 the first screen is done
+  // before tfjs or the editor is fetched, on at most 150 KB of gzipped JS (issue 23's budget; bytes
+  // are deterministic, unlike time); then every other cell runs without any scrolling.
+  it.each(["perceptron", "matmul-shapes", "loss-activation", "vanishing-gradients"])("/%s/ shows its first screen on ≤ 150 KB of JS, before tfjs and the editor load; the rest then runs unscrolled", async (slug) => {
+    const context = await browser.newContext({viewport: {width: 1200, height: 900}});
+    const page = await context.newPage();
+    await page.addInitScript(() => {
+      const w = window as any;
+      const take = () => document.documentElement?.dataset.firstScreen === "done" && !w.__upFront &&
+        (w.__upFront = performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname));
+      new MutationObserver(take).observe(document, {subtree: true, attributes: true, attributeFilter: ["data-first-screen"]});
+    });
+    await page.goto(`${site.url}${slug}/`);
+    const upFront: string[] = await (await page.waitForFunction(() => (window as any).__upFront, null, {timeout: 60_000})).jsonValue();
+    const scripts = upFront.filter((p) => p.endsWith(".js"));
+    const bodies = scripts.map((p) => readFileSync(join(site.dir, p)));
+    const gzipped = bodies.reduce((n, b) => n + gzipSync(b, {level: 9}).length, 0);
+    const tfjs = (b: Buffer) => b.includes("tfjsflags"), editor = (b: Buffer) => b.includes("cm-content");
+    expect(bodies.filter(tfjs)).toHaveLength(0);
+    expect(bodies.filter(editor)).toHaveLength(0);
+    expect(gzipped).toBeLessThanOrEqual(150 * 1024);
+    // What the first screen shows has run: some cell near the top has output.
+    expect(await page.$$eval("[data-cell][data-state=fulfilled] .cell-output", (els) => els.some((e) => e.childNodes.length > 0))).toBe(true);
+    // Nothing scrolled: every cell still runs, tfjs loads, and the exercises get their editor.
+    await settle(page, 60_000);
+    expect(await page.evaluate(() => scrollY)).toBe(0);
+    const all: string[] = await page.evaluate(() => performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname).filter((p) => p.endsWith(".js")));
+    expect(all.map((p) => readFileSync(join(site.dir, p))).some(tfjs)).toBe(true);
+    if (await page.$("[data-exercise]")) await page.locator("[data-exercise] .cm-editor").first().waitFor({timeout: 30_000});
+    await context.close();
   });
 
   // Pages whose models train on the main thread (small models, where a worker's start-up costs

@@ -172,7 +172,8 @@ describe("a real course's trainer embedded on another origin", () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${real.url}rnn/`);
-    await page.waitForFunction(() => document.documentElement.dataset.lectern === "ready", null, {timeout: 60_000});
+    // The first screen's cells have run and shown their output (src/client/first-screen.ts).
+    await page.waitForFunction(() => document.documentElement.dataset.firstScreen === "done", null, {timeout: 60_000});
     const controls = await page.$$eval("[data-cell][data-embed] + details.embed-control", (ds) => ds.map((d) => ({
       cell: (d.previousElementSibling as HTMLElement).dataset.cell,
       empty: !(d.previousElementSibling as HTMLElement).querySelector(".cell-output")?.childNodes.length,
