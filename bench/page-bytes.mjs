@@ -10,6 +10,7 @@
 // tfjs's .wasm binaries are counted apart (not JS). Figures only; never fails.
 //   node bench/page-bytes.mjs [--site DIR] [--json] [--seconds N]   (default: builds the course into a temp folder)
 import {chromiumLaunchOptions} from "../test/browser/chromium.mjs";
+import {watchFirstScreen} from "../test/browser/first-screen.mjs";
 import {serveDir, siteForBench, sitePages, pageSettled, TRAINING_CONTROLS} from "./serve-dir.mjs";
 import {readFileSync} from "node:fs";
 import {basename, relative, sep} from "node:path";
@@ -46,16 +47,9 @@ try {
     const page = await context.newPage();
     try {
       fetched = [];
-      // The files loaded when the first screen is done, read in the page at that moment (the other
-      // cells start right after; what they import is still in flight, so not yet in this list).
-      await page.addInitScript(() => {
-        const w = /** @type {any} */ (window);
-        const take = () => document.documentElement?.dataset.firstScreen === "done" && !w.__upFront &&
-          (w.__upFront = performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname));
-        new MutationObserver(take).observe(document, {subtree: true, attributes: true, attributeFilter: ["data-first-screen"]});
-      });
+      const firstScreen = await watchFirstScreen(page);
       await page.goto(`${server.origin}/${slug}/`);
-      const upFront = new Set(await (await page.waitForFunction(() => /** @type {any} */ (window).__upFront, null, {timeout: 120_000})).jsonValue());
+      const upFront = new Set(await firstScreen());
       const early = (file) => upFront.has(`/${relative(site, file).split(sep).join("/")}`);
       const before = tally(fetched.filter(early));
       await pageSettled(page);

@@ -15,7 +15,7 @@ export function editableRoots(): HTMLElement[] {
   return [...document.querySelectorAll<HTMLElement>("div.cell[data-cell]")].filter((root) => root.querySelector(":scope > .cell-source, :scope > .cell-code"));
 }
 
-export function setupEditing(handle: LecternHandle, firstScreen?: Pick<FirstScreen, "near">): void {
+export function setupEditing(handle: LecternHandle, firstScreen: Pick<FirstScreen, "near">): void {
   if (document.body.dataset.embed !== undefined) return;
   for (const root of editableRoots()) {
     const id = root.dataset.cell!;
@@ -35,6 +35,6 @@ export function setupEditing(handle: LecternHandle, firstScreen?: Pick<FirstScre
   const edits = readEdits();
   const exercises = [...document.querySelectorAll("[data-exercise]")];
   const restore = () => void loadEditor().then((editor) => editor.restore(handle));
-  if (Object.keys(edits.cells).length || (exercises.length && !firstScreen)) restore();
-  else if (exercises.length) void Promise.race(exercises.map((e) => firstScreen!.near(e))).then(restore);
+  if (Object.keys(edits.cells).length) restore();
+  else if (exercises.length) void Promise.race(exercises.map((e) => firstScreen.near(e))).then(restore);
 }

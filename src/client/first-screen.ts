@@ -17,10 +17,8 @@ export interface GatedCell {
 const shows = (c: GatedCell) => c.autodisplay || c.inputs.includes("display") || c.inputs.includes("view");
 
 export interface FirstScreen {
-  /** Resolves when cell `id` may run (at once for a cell on the first screen or already released). */
+  /** Resolves when cell `id` may run; undefined when it may run now (on the first screen, or released). */
   gate(id: string): Promise<void> | undefined;
-  /** Resolves when the first screen is done: the other cells have been released. */
-  readonly done: Promise<void>;
   /** Resolves when `element` comes near the viewport, or when the first screen is done. */
   near(element: Element): Promise<void>;
 }
@@ -30,7 +28,7 @@ const NEAR = "50% 0px 50% 0px";
 /** After this long the rest start even if a first-screen cell has not settled (a slow network). */
 const CAP_MS = 4000;
 
-const open: FirstScreen = {gate: () => undefined, done: Promise.resolve(), near: () => Promise.resolve()};
+const open: FirstScreen = {gate: () => undefined, near: () => Promise.resolve()};
 
 /**
  * Holds back every cell that neither shows something near the viewport nor is used by one that
@@ -45,9 +43,12 @@ export function setupFirstScreen(cells: GatedCell[], rootOf: (id: string) => HTM
   const definer = new Map<string, string>();
   for (const c of cells) for (const name of [`cell ${c.id}`, ...c.outputs]) definer.set(name, c.id);
   const byId = new Map(cells.map((c) => [c.id, c]));
-  const waiting = new Map<string, () => void>();
-  const gates = new Map<string, Promise<void>>();
-  for (const c of cells) gates.set(c.id, new Promise<void>((resolve) => waiting.set(c.id, resolve)));
+  /** The cells still held: each one's gate and what opens it. */
+  const waiting = new Map<string, {gate: Promise<void>; open: () => void}>();
+  for (const c of cells) {
+    let open!: () => void;
+    waiting.set(c.id, {gate: new Promise<void>((resolve) => (open = resolve)), open});
+  }
   /** Released cells whose settling the first screen waits for. */
   const first = new Set<string>();
   let finished = false;
@@ -57,11 +58,11 @@ export function setupFirstScreen(cells: GatedCell[], rootOf: (id: string) => HTM
     const stack = [id];
     while (stack.length) {
       const next = stack.pop()!;
-      const resolve = waiting.get(next);
-      if (!resolve) continue;
+      const held = waiting.get(next);
+      if (!held) continue;
       waiting.delete(next);
       into?.add(next);
-      resolve();
+      held.open();
       for (const name of byId.get(next)?.inputs ?? []) {
         const from = definer.get(name);
         if (from && waiting.has(from)) stack.push(from);
@@ -107,7 +108,8 @@ export function setupFirstScreen(cells: GatedCell[], rootOf: (id: string) => HTM
 
   /** Once the first screen's cells have settled and painted, the rest may start. */
   const waitForFirst = () => {
-    const pending = () => [...first].some((id) => rootOf(id)?.dataset.state === "pending");
+    const elements = [...first].flatMap((id) => rootOf(id) ?? []);
+    const pending = () => elements.some((e) => e.dataset.state === "pending");
     const check = () => {
       if (finished) return;
       if (pending()) requestAnimationFrame(check);
@@ -120,8 +122,7 @@ export function setupFirstScreen(cells: GatedCell[], rootOf: (id: string) => HTM
   addEventListener("beforeprint", releaseAll);
 
   return {
-    gate: (id) => (waiting.has(id) ? gates.get(id) : undefined),
-    done,
+    gate: (id) => waiting.get(id)?.gate,
     near(element) {
       if (finished) return Promise.resolve();
       return new Promise<void>((resolve) => {

@@ -10,7 +10,7 @@ import {setupSteps} from "./steps.js";
 import {setupPrint} from "./print.js";
 import {setupProgress} from "./home.js";
 import {setupEditing} from "./editing.js";
-import {setupFirstScreen} from "./first-screen.js";
+import {setupFirstScreen, type FirstScreen} from "./first-screen.js";
 
 export type {CellDefinition, BrokenCellDefinition};
 
@@ -65,10 +65,8 @@ export function boot(page: PageDefinition): LecternHandle {
   const cells: LecternHandle["cells"] = new Map();
   const rootOf = (id: string) => document.querySelector<HTMLElement>(`[data-cell="${CSS.escape(id)}"]`);
   // Only the cells the page boots with wait for the first screen; a redefinition (an edit) runs at once.
-  let gate: ((id: string) => Promise<void> | undefined) | undefined;
-  const define = (definition: CellDefinition) => {
-    const held = gate;
-    const defined = defineCell(main, definition, page.file, rootOf(definition.id), held && (() => held(definition.id)));
+  const define = (definition: CellDefinition, firstScreen?: FirstScreen) => {
+    const defined = defineCell(main, definition, page.file, rootOf(definition.id), firstScreen && (() => firstScreen.gate(definition.id)));
     cells.set(definition.id, {definition, defined});
     return defined;
   };
@@ -79,10 +77,8 @@ export function boot(page: PageDefinition): LecternHandle {
   };
   for (const cell of page.broken) defineBroken(cell);
   const firstScreen = setupFirstScreen(page.cells, rootOf);
-  gate = firstScreen.gate;
-  for (const cell of page.cells) define(cell);
-  gate = undefined;
-  const handle: LecternHandle = {runtime, main, file: page.file, cells, define, defineBroken, modules: page.modules ?? {}, checks: page.checks ?? {}};
+  for (const cell of page.cells) define(cell, firstScreen);
+  const handle: LecternHandle = {runtime, main, file: page.file, cells, define: (cell) => define(cell), defineBroken, modules: page.modules ?? {}, checks: page.checks ?? {}};
   // A handle for tests and for the console: `__lectern.main.value("x")`.
   (globalThis as any).__lectern = handle;
   // Steps after the cells are defined: hiding a step never stops its cells.

@@ -4,6 +4,7 @@ import {readFileSync} from "node:fs";
 import {join} from "node:path";
 import {gzipSync} from "node:zlib";
 import type {Browser} from "playwright-core";
+import {watchFirstScreen} from "./first-screen.mjs";
 import {buildSite, launch, openPage, settle, pageProblems, ROOT, type Site} from "./harness.js";
 import {compileCourse, lessonsOf} from "../../src/build/build.js";
 
@@ -53,14 +54,9 @@ describe("the real course, built and opened in Chromium", () => {
   it.each(["perceptron", "matmul-shapes", "loss-activation", "vanishing-gradients"])("/%s/ shows its first screen on ≤ 150 KB of JS, before tfjs and the editor load; the rest then runs unscrolled", async (slug) => {
     const context = await browser.newContext({viewport: {width: 1200, height: 900}});
     const page = await context.newPage();
-    await page.addInitScript(() => {
-      const w = window as any;
-      const take = () => document.documentElement?.dataset.firstScreen === "done" && !w.__upFront &&
-        (w.__upFront = performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname));
-      new MutationObserver(take).observe(document, {subtree: true, attributes: true, attributeFilter: ["data-first-screen"]});
-    });
+    const firstScreen = await watchFirstScreen(page);
     await page.goto(`${site.url}${slug}/`);
-    const upFront: string[] = await (await page.waitForFunction(() => (window as any).__upFront, null, {timeout: 60_000})).jsonValue();
+    const upFront = await firstScreen(60_000);
     const scripts = upFront.filter((p) => p.endsWith(".js"));
     const bodies = scripts.map((p) => readFileSync(join(site.dir, p)));
     const gzipped = bodies.reduce((n, b) => n + gzipSync(b, {level: 9}).length, 0);
@@ -70,7 +66,8 @@ describe("the real course, built and opened in Chromium", () => {
     expect(gzipped).toBeLessThanOrEqual(150 * 1024);
     // What the first screen shows has run: some cell near the top has output.
     expect(await page.$$eval("[data-cell][data-state=fulfilled] .cell-output", (els) => els.some((e) => e.childNodes.length > 0))).toBe(true);
-    // Nothing scrolled: every cell still runs, tfjs loads, and the exercises get their editor.
+    // With no scrolling, every cell still runs, tfjs loads and the exercises get their editor; and
+    // loading all that never moves the page (an editor taking focus would scroll to it).
     await settle(page, 60_000);
     expect(await page.evaluate(() => scrollY)).toBe(0);
     const all: string[] = await page.evaluate(() => performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname).filter((p) => p.endsWith(".js")));
