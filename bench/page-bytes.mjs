@@ -6,7 +6,8 @@
 // other cells then import as they run on their own, without scrolling (tfjs for a lesson that
 // computes with it below the first screen, the exercise editor). Then every training control is
 // pressed (the perceptron's Train buttons, each trainer's ▶) and, after a few seconds of training,
-// the scripts fetched since (the training worker, its chunks). gzip level 9 of each file as built;
+// the scripts fetched since (the training worker, its chunks), and any script the page had already
+// loaded that was fetched again (the worker shares the pages' tfjs chunk). gzip level 9 of each file as built;
 // tfjs's .wasm binaries are counted apart (not JS). Figures only; never fails.
 //   node bench/page-bytes.mjs [--site DIR] [--json] [--seconds N]   (default: builds the course into a temp folder)
 import {chromiumLaunchOptions} from "../test/browser/chromium.mjs";
@@ -61,11 +62,14 @@ try {
       for (const c of controls) await c.click();
       if (controls.length) await page.waitForTimeout(seconds * 1000);
       const after = tally(fetched.filter((f) => !seen.has(basename(f))));
-      results.pages[slug] = {upFront: before, restOfPage: rest, afterTraining: controls.length ? after : null, controls: controls.length, withinLimit: before.jsBytes <= LIMIT_KB * 1024};
+      // A script the page had already loaded and its worker asked the server for again (tfjs is one
+      // chunk for both, served immutable, so the worker should take it from the cache): none.
+      const refetched = [...new Set(fetched.filter((f) => f.endsWith(".js") && seen.has(basename(f))).map((f) => basename(f)))];
+      results.pages[slug] = {upFront: before, restOfPage: rest, afterTraining: controls.length ? {...after, refetched} : null, controls: controls.length, withinLimit: before.jsBytes <= LIMIT_KB * 1024};
       const largest = (t) => [...t.js].sort((a, b) => b.bytes - a.bytes).slice(0, 3).map((f) => `${f.file.replace(/-[A-Z0-9]{8}\.js$/, "")} ${kb(f.bytes)}`).join(", ");
       say(`  ${slug.padEnd(20)} up front ${kb(before.jsBytes).padStart(9)} JS (${before.js.length} files${before.jsBytes > LIMIT_KB * 1024 ? `, OVER ${LIMIT_KB} KB` : ""}; largest ${largest(before)})${before.wasmBytes ? ` + ${kb(before.wasmBytes)} wasm (tfjs's)` : ""}` +
         (rest.js.length || rest.wasmBytes ? `;\n  ${"".padEnd(20)} rest of the page +${kb(rest.jsBytes)} JS (${rest.js.length} files: ${largest(rest) || "none"})${rest.wasmBytes ? `, +${kb(rest.wasmBytes)} wasm` : ""}` : "") +
-        (controls.length ? `;\n  ${"".padEnd(20)} after training starts +${kb(after.jsBytes)} JS (${after.js.length} files: ${largest(after) || "none"}), +${kb(after.wasmBytes)} wasm` : "; no training control"));
+        (controls.length ? `;\n  ${"".padEnd(20)} after training starts +${kb(after.jsBytes)} JS (${after.js.length} files: ${largest(after) || "none"}), +${kb(after.wasmBytes)} wasm; ${refetched.length ? `fetched again: ${refetched.join(", ")}` : "nothing fetched twice"}` : "; no training control"));
     } catch (error) {
       results.pages[slug] = {error: error.message.split("\n")[0]};
       say(`  ${slug.padEnd(20)} could not run: ${results.pages[slug].error}`);

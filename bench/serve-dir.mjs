@@ -6,7 +6,8 @@ import {join} from "node:path";
 const types = {".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm", ".svg": "image/svg+xml"};
 
 /** Serves `dir` on 127.0.0.1 at a free port; resolves to its origin and a close(). `onFile`, when
- *  given, hears the path of every file served (a page's and its workers' requests alike);
+ *  given, hears the path of every file served (a page's and its workers' requests alike; files
+ *  named by their content are sent to be cached for good, so a second request is a real miss);
  *  `isolated` adds COOP/COEP to every response, so pages are cross-origin isolated. */
 export async function serveDir(dir, {onFile, isolated = false} = {}) {
   const server = createServer((req, res) => {
@@ -16,6 +17,8 @@ export async function serveDir(dir, {onFile, isolated = false} = {}) {
       onFile?.(file);
       res.writeHead(200, {
         "content-type": types[file.slice(file.lastIndexOf("."))] ?? "application/octet-stream", "content-length": statSync(file).size,
+        // As `npm start` and any host that keeps content-named files: contentNamed in src/build/serve.ts.
+        "cache-control": !file.endsWith(".html") && /-[0-9A-Za-z]{8,}(\.\w+|\/[^/]+)$/.test(file) ? "public, max-age=31536000, immutable" : "no-cache",
         ...(isolated ? {"cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp"} : {})
       });
       createReadStream(file).pipe(res);

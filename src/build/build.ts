@@ -128,11 +128,10 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   mkdirSync(assetsDir, {recursive: true});
   try {
     // Lectern's files, then the course's own (front matter of its home notebook): data and
-    // binaries first, then the workers, which may load those.
+    // binaries, which pages and workers load. The workers are bundled with the pages (below).
     const {config} = courseConfig(root, notebooks);
     const assets = {...(await writeStaticAssets(root, assetsDir)), ...(await writeCourseAssets(root, config, assetsDir))};
     const files = {...assets};
-    for (const worker of config.workers) assets[worker.name] = await bundleEntry(worker.path, tmp, worker.name, files);
     const clientEntry = join(root, "src/client/main.ts");
     // The pages' built-in Plot and Inputs hold what their cells use; the whole of each is a bundle
     // of its own, fetched only when a student's edited cell names a member the pages do not.
@@ -153,6 +152,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       ],
       resolver: createImportResolver(root),
       assets,
+      workers: config.workers,
       minify: options.minify,
       builtins: {importer: clientEntry, members}
     });

@@ -1,5 +1,7 @@
 import * as esbuild from "esbuild";
-import {join, relative, basename} from "node:path";
+import {createHash} from "node:crypto";
+import {readFileSync, rmSync, writeFileSync} from "node:fs";
+import {join, relative, basename, dirname, resolve} from "node:path";
 import type {CompiledNotebook} from "../notebook/notebook.js";
 import {builtinMembers, type PartialBuiltin} from "../notebook/javascript/builtin-members.js";
 import type {ImportResolver} from "./resolve.js";
@@ -71,6 +73,11 @@ export interface BundleInput {
   resolver: ImportResolver;
   /** Logical asset names → file names under assets/, given to cells as LECTERN_ASSETS. */
   assets: Record<string, string>;
+  /**
+   * The course's module workers (logical name, entry module), bundled in the same run as the pages
+   * so that a package both use (tfjs) is one chunk, fetched once and cached for both.
+   */
+  workers?: {name: string; path: string}[];
   minify?: boolean;
   /**
    * Per package of a built-in (Plot, Inputs), the members the pages' cells use (builtinMembersOf):
@@ -83,6 +90,8 @@ export interface BundleInput {
 export interface BundleOutput {
   /** slug → entry file name under assets/. */
   entries: Map<string, string>;
+  /** A worker's logical name → its file name under assets/. */
+  workers: Map<string, string>;
   errors: string[];
 }
 
@@ -92,7 +101,8 @@ export interface BundleOutput {
  */
 export async function bundlePages(input: BundleInput): Promise<BundleOutput> {
   const {root, outDir, pages, resolver} = input;
-  const sources = new Map(pages.map((p) => [p.slug, p.source]));
+  const workers = input.workers ?? [];
+  const sources = new Map(pages.map((p) => [p.slug, workersPrelude(workers.map((w) => w.name)) + p.source]));
   const plugin: esbuild.Plugin = {
     name: "lectern",
     setup(build) {
@@ -118,7 +128,10 @@ export async function bundlePages(input: BundleInput): Promise<BundleOutput> {
   };
   try {
     const result = await esbuild.build({
-      entryPoints: pages.map((p) => ({in: `lectern-page:${p.slug}`, out: p.out ?? `page-${p.slug}`})),
+      entryPoints: [
+        ...pages.map((p) => ({in: `lectern-page:${p.slug}`, out: p.out ?? `page-${p.slug}`})),
+        ...workers.map((w) => ({in: w.path, out: w.name}))
+      ],
       outdir: join(outDir, "assets"),
       ...BROWSER_BUNDLE,
       minify: input.minify ?? true,
@@ -127,16 +140,53 @@ export async function bundlePages(input: BundleInput): Promise<BundleOutput> {
       plugins: [plugin]
     });
     const entries = new Map<string, string>();
+    const built = new Map<string, string>();
+    const byPath = new Map(workers.map((w) => [w.path, w.name]));
     for (const [file, meta] of Object.entries(result.metafile.outputs)) {
-      const m = meta.entryPoint && /^lectern-page:(.*)$/.exec(meta.entryPoint);
-      if (m) entries.set(m[1], basename(file));
+      if (!meta.entryPoint) continue;
+      const m = /^lectern-page:(.*)$/.exec(meta.entryPoint);
+      if (m) entries.set(m[1]!, basename(file));
+      else {
+        const name = byPath.get(resolve(meta.entryPoint));
+        if (name) built.set(name, basename(file));
+      }
     }
-    return {entries, errors: []};
+    const missing = workers.filter((w) => !built.has(w.name));
+    if (missing.length) throw new Error(`esbuild made no file for the worker(s) ${missing.map((w) => w.name).join(", ")}`);
+    for (const [slug, file] of entries) entries.set(slug, nameWorkers(join(outDir, "assets", file), built));
+    return {entries, workers: built, errors: []};
   } catch (error) {
     const failure = error as esbuild.BuildFailure;
     if (!failure.errors) throw error;
-    return {entries: new Map(), errors: failure.errors.map((e) => `${e.location ? `${relative(root, e.location.file)}:${e.location.line}:${e.location.column + 1} ` : ""}error: ${e.text}`)};
+    return {entries: new Map(), workers: new Map(), errors: failure.errors.map((e) => `${e.location ? `${relative(root, e.location.file)}:${e.location.line}:${e.location.column + 1} ` : ""}error: ${e.text}`)};
   }
+}
+
+// A page finds a worker's file by its logical name, like any asset, but a worker
+// built in the pages' own run has a name (a hash) the pages cannot know while they are built: so
+// each page entry registers its workers under a placeholder, and once esbuild is done the entry's
+// placeholders become the workers' file names and the entry is renamed for its new content. Only
+// entries change (nothing imports them but the HTML), never a chunk. The registry is keyed by the
+// assets folder, so embeds from two sites on one page each find their own site's workers.
+const WORKER_FILE = (name: string) => `lectern-worker-file:${name}`;
+
+function workersPrelude(names: string[]): string {
+  if (!names.length) return "";
+  const files = Object.fromEntries(names.map((n) => [n, WORKER_FILE(n)]));
+  return `{const folder = new URL(".", import.meta.url).href, workers = (globalThis.LECTERN_WORKERS ??= {}); workers[folder] = {...workers[folder], ...${J(files)}};}\n`;
+}
+
+/** Writes the workers' file names into an entry in place of their placeholders; returns its new name. */
+function nameWorkers(path: string, workers: Map<string, string>): string {
+  const text = readFileSync(path, "utf8");
+  let named = text;
+  for (const [name, file] of workers) named = named.split(WORKER_FILE(name)).join(file);
+  if (named === text) return basename(path);
+  const hash = createHash("sha256").update(named).digest("hex").slice(0, 8).toUpperCase();
+  const renamed = join(dirname(path), basename(path).replace(/-[A-Z0-9]{8}\.js$/, "") + `-${hash}.js`);
+  writeFileSync(renamed, named);
+  rmSync(path);
+  return basename(renamed);
 }
 
 /** Bundles an extra entry (e.g. the training worker) on its own, content-hashed, under assets/. */

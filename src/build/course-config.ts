@@ -12,7 +12,9 @@
 // at build time; its default export returns the bytes (a file) or {name: bytes} (a folder):
 //   export default async function asset({cacheDir}: {cacheDir: string}): Promise<Uint8Array | Record<string, Uint8Array>>
 // Pages and workers find each file by its logical name in LECTERN_ASSETS, a constant the build
-// defines in every page and worker bundle ({"digits": "digits-3f2a9c.bin", …}).
+// defines in every page and worker bundle ({"digits": "digits-3f2a9c.bin", …}). Workers are
+// bundled with the pages (one chunk for a package both use), so each page entry names them instead
+// in globalThis.LECTERN_WORKERS[<URL of the assets folder>] (see src/build/bundle.ts).
 import * as esbuild from "esbuild";
 import {createHash} from "node:crypto";
 import {existsSync, mkdirSync, writeFileSync} from "node:fs";

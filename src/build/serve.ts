@@ -17,8 +17,18 @@ export interface ServeOptions {
 }
 
 /**
+ * Whether a path names its content: a hashed file (`chunk-7QR5ELSP.js`) or a file in a hashed
+ * folder (`tfjs-wasm-7bbd8a4ebe/tfjs-backend-wasm-simd.wasm`). A page never does, whatever its
+ * name (`vanishing-gradients/index.html`).
+ */
+export function contentNamed(path: string): boolean {
+  return !path.endsWith(".html") && /-[0-9A-Za-z]{8,}(\.\w+|\/[^/]+)$/.test(path);
+}
+
+/**
  * Sends `dir/name` if it is a file inside dir; returns false (having sent nothing) if there is none.
- * Files named by their content (`name-<hash>.ext`) may be cached for good; others are revalidated.
+ * Files named by their content (`name-<hash>.ext`, or any file in a `name-<hash>/` folder such as
+ * tfjs's wasm binaries) may be cached for good; others are revalidated.
  */
 export function sendFile(res: ServerResponse, dir: string, name: string, {head = false, headers = {}}: {head?: boolean; headers?: Record<string, string>} = {}): boolean {
   const root = normalize(dir);
@@ -35,7 +45,7 @@ export function sendFile(res: ServerResponse, dir: string, name: string, {head =
   res.writeHead(200, {
     "content-type": TYPES[extname(file)] ?? "application/octet-stream",
     "content-length": size,
-    "cache-control": /-[0-9A-Za-z]{8,}\.\w+$/.test(file) ? "public, max-age=31536000, immutable" : "no-cache",
+    "cache-control": contentNamed(name) ? "public, max-age=31536000, immutable" : "no-cache",
     ...headers
   });
   if (head) res.end();

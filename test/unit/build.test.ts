@@ -5,6 +5,8 @@ import {join} from "node:path";
 import {spawnSync} from "node:child_process";
 import {gzipSync} from "node:zlib";
 import {build} from "../../src/build/build.js";
+import {bundlePages} from "../../src/build/bundle.js";
+import {createImportResolver} from "../../src/build/resolve.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 let work: string;
@@ -111,9 +113,20 @@ describe("the course's lesson pages (issue 23: a page's JS before its models loa
     expect(result.ok).toBe(true);
     const assets = join(out, "assets");
     const js = readdirSync(assets).filter((f) => f.endsWith(".js"));
-    // tfjs-core's chunk, named by one of its messages (the worker has its own copy, fetched with it).
-    const tfChunks = js.filter((f) => !f.startsWith("train-worker") && readFileSync(join(assets, f), "utf8").includes("Cannot evaluate flag"));
+    // tfjs-core's chunk, named by one of its messages: one for the pages and the training worker,
+    // so a page that computes with tfjs and then trains fetches it once.
+    const tfChunks = js.filter((f) => readFileSync(join(assets, f), "utf8").includes("Cannot evaluate flag"));
     expect(tfChunks).toHaveLength(1);
+    const worker = js.filter((f) => /^train-worker-[A-Z0-9]{8}\.js$/.test(f));
+    expect(worker).toHaveLength(1);
+    expect(staticClosure(assets, worker[0]!)).toContain(tfChunks[0]);
+    // Every page entry names that worker file (registered for cells/assets.ts), and no entry keeps
+    // the build's placeholder for it.
+    for (const f of js.filter((f) => /^(page|embed)-/.test(f))) {
+      const text = readFileSync(join(assets, f), "utf8");
+      expect(text, f).toContain(`"train-worker":"${worker[0]}"`);
+      expect(text, f).not.toContain("lectern-worker-file:");
+    }
     const slugs = readdirSync(join(ROOT, "notebooks")).filter((f) => f.endsWith(".md") && f !== "index.md").map((f) => f.slice(0, -3));
     const fetchesTf = Object.fromEntries(slugs.map((slug) => {
       const entry = js.find((f) => new RegExp(`^page-${slug}-[A-Z0-9]{8}\\.js$`).test(f))!;
@@ -141,3 +154,40 @@ function staticClosure(dir: string, entry: string, seen = new Set<string>()): st
   for (const m of text.matchAll(/(?:^|[;}\s])import\s*(?:[\w*{}\s,$]+from\s*)?"\.\/([\w-]+\.js)"/g)) staticClosure(dir, m[1], seen);
   return [...seen];
 }
+
+describe("a course's workers, bundled with its pages (issue 23: tfjs one shared, cached chunk)", () => {
+  it("share the pages' chunks, and a changed worker renames every page entry that names it", async () => {
+    const dir = join(work, "workers");
+    mkdirSync(join(dir, "cells"), {recursive: true});
+    writeFileSync(join(dir, "package.json"), "{}");
+    writeFileSync(join(dir, "cells", "shared.ts"), `export const shared = (x: number) => x * 41 + 1;\n`);
+    const resolver = createImportResolver(dir);
+    const bundleWith = async (message: string) => {
+      writeFileSync(join(dir, "cells", "worker.ts"), `import {shared} from "./shared.js";\nself.onmessage = () => postMessage(${JSON.stringify(message)} + shared(1));\n`);
+      const out = join(dir, `out-${message}`);
+      const result = await bundlePages({
+        root: dir, outDir: out, resolver, assets: {}, workers: [{name: "solver", path: join(dir, "cells", "worker.ts")}],
+        pages: [{slug: "one", source: `import {shared} from "../cells/shared.js";\nconsole.log(shared(2));\n`}]
+      });
+      expect(result.errors).toEqual([]);
+      const files = readdirSync(join(out, "assets"));
+      return {result, files, text: (f: string) => readFileSync(join(out, "assets", f), "utf8")};
+    };
+    const a = await bundleWith("a"), b = await bundleWith("b");
+    const [entryA, entryB] = [a.result.entries.get("one")!, b.result.entries.get("one")!];
+    const [workerA, workerB] = [a.result.workers.get("solver")!, b.result.workers.get("solver")!];
+    expect(workerA).not.toBe(workerB);
+    // The page names its own build's worker, and its file name changes with it (a cached entry
+    // never names a worker file that is gone).
+    expect(a.text(entryA)).toContain(`solver:"${workerA}"`);
+    expect(b.text(entryB)).toContain(`solver:"${workerB}"`);
+    expect(entryA).not.toBe(entryB);
+    expect(a.files).toEqual(expect.arrayContaining([entryA, workerA]));
+    expect(a.files).not.toContain(entryB);
+    // shared.ts is one chunk both import, and the same chunk (same name) in both builds.
+    const sharedChunk = a.files.find((f) => f.startsWith("chunk-") && a.text(f).includes("41"))!;
+    expect(a.text(entryA)).toContain(sharedChunk);
+    expect(a.text(workerA)).toContain(sharedChunk);
+    expect(b.files).toContain(sharedChunk);
+  });
+});

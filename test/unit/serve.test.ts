@@ -12,7 +12,10 @@ let url: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "lectern-serve-"));
   mkdirSync(join(dir, "lesson"));
-  mkdirSync(join(dir, "assets"));
+  mkdirSync(join(dir, "vanishing-gradients"));
+  mkdirSync(join(dir, "assets", "tfjs-wasm-7bbd8a4ebe"), {recursive: true});
+  writeFileSync(join(dir, "vanishing-gradients", "index.html"), "<p>a lesson whose name ends like a hash</p>");
+  writeFileSync(join(dir, "assets", "tfjs-wasm-7bbd8a4ebe", "tfjs-backend-wasm-simd.wasm"), new Uint8Array([0, 97, 115, 109]));
   writeFileSync(join(dir, "index.html"), "<p>home</p>");
   writeFileSync(join(dir, "lesson", "index.html"), "<p>lesson</p>");
   writeFileSync(join(dir, "404.html"), "<p>no page here</p>");
@@ -40,7 +43,13 @@ describe("the static server behind npm start", () => {
     expect(chunk.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
     expect(chunk.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
     expect((await fetch(url)).headers.get("cache-control")).toBe("no-cache");
+    expect((await fetch(`${url}vanishing-gradients/`)).headers.get("cache-control")).toBe("no-cache");
+    expect((await fetch(`${url}assets/tfjs-backend-wasm.wasm`)).headers.get("cache-control")).toBe("no-cache");
     expect((await fetch(`${url}assets/tfjs-backend-wasm.wasm`)).headers.get("content-type")).toBe("application/wasm");
+    // A file in a content-named folder (tfjs's wasm binaries) is as fixed as a hashed file: a
+    // worker that starts after the page loaded them takes them from the cache.
+    const wasm = await fetch(`${url}assets/tfjs-wasm-7bbd8a4ebe/tfjs-backend-wasm-simd.wasm`);
+    expect(wasm.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
   });
 
   it("never serves a file outside its folder", async () => {
