@@ -51,16 +51,20 @@ describe("the real course, built and opened in Chromium", () => {
   // their first screen, and three have exercises (the editor). At 1200×900 the first screen is done
   // before tfjs or the editor is fetched, on at most 150 KB of gzipped JS (issue 23's budget; bytes
   // are deterministic, unlike time); then every other cell runs without any scrolling.
-  it.each(["perceptron", "matmul-shapes", "loss-activation", "vanishing-gradients"])("/%s/ shows its first screen on ≤ 150 KB of JS, before tfjs and the editor load; the rest then runs unscrolled", async (slug) => {
+  const tfjs = (b: Buffer) => b.includes("tfjsflags"), editor = (b: Buffer) => b.includes("cm-content");
+  /** Opens /slug/ at 1200×900; resolves when its first screen is done, with the scripts it had loaded by then. */
+  const firstScreenOf = async (slug: string) => {
     const context = await browser.newContext({viewport: {width: 1200, height: 900}});
     const page = await context.newPage();
     const firstScreen = await watchFirstScreen(page);
     await page.goto(`${site.url}${slug}/`);
     const upFront = await firstScreen(60_000);
-    const scripts = upFront.filter((p) => p.endsWith(".js"));
-    const bodies = scripts.map((p) => readFileSync(join(site.dir, p)));
-    const gzipped = bodies.reduce((n, b) => n + gzipSync(b, {level: 9}).length, 0);
-    const tfjs = (b: Buffer) => b.includes("tfjsflags"), editor = (b: Buffer) => b.includes("cm-content");
+    const bodies = upFront.filter((p) => p.endsWith(".js")).map((p) => readFileSync(join(site.dir, p)));
+    return {context, page, bodies, gzipped: bodies.reduce((n, b) => n + gzipSync(b, {level: 9}).length, 0)};
+  };
+
+  it.each(["perceptron", "matmul-shapes", "loss-activation", "vanishing-gradients"])("/%s/ shows its first screen on ≤ 150 KB of JS, before tfjs and the editor load; the rest then runs unscrolled", async (slug) => {
+    const {context, page, bodies, gzipped} = await firstScreenOf(slug);
     expect(bodies.filter(tfjs)).toHaveLength(0);
     expect(bodies.filter(editor)).toHaveLength(0);
     expect(gzipped).toBeLessThanOrEqual(150 * 1024);
@@ -73,6 +77,15 @@ describe("the real course, built and opened in Chromium", () => {
     const all: string[] = await page.evaluate(() => performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname).filter((p) => p.endsWith(".js")));
     expect(all.map((p) => readFileSync(join(site.dir, p))).some(tfjs)).toBe(true);
     if (await page.$("[data-exercise]")) await page.locator("[data-exercise] .cm-editor").first().waitFor({timeout: 30_000});
+    await context.close();
+  });
+
+  // The lessons whose models train only in the worker: the same budget up front, and tfjs never
+  // on the page before its first screen is done (it is fetched by the worker, once, when a model trains).
+  it.each(["autoencoder", "latent-bias", "vae", "gan", "diffusion", "rnn", "lstm"])("/%s/ shows its first screen on ≤ 150 KB of JS, with no tfjs", async (slug) => {
+    const {context, bodies, gzipped} = await firstScreenOf(slug);
+    expect(bodies.filter(tfjs)).toHaveLength(0);
+    expect(gzipped).toBeLessThanOrEqual(150 * 1024);
     await context.close();
   });
 
