@@ -157,6 +157,17 @@ describe("print", () => {
     await page.context().close();
   });
 
+  it("a printed code block wraps a line longer than the column instead of cutting it off", async () => {
+    const {page} = await openPage(browser, `${course.url}gan/`);
+    await settle(page);
+    const overflowing = () => page.$$eval("article.notebook pre", (ps) => ps.filter((p) => p.getClientRects().length && p.scrollWidth > p.clientWidth + 1).length);
+    await page.emulateMedia({media: "print"});
+    await page.setViewportSize({width: 1600, height: 900}); // print emulation keeps the window; the article takes 186 mm
+    expect(await page.$$eval("article.notebook pre", (ps) => ps.filter((p) => p.getClientRects().length).length)).toBeGreaterThan(2);
+    expect(await overflowing()).toBe(0);
+    await page.context().close();
+  });
+
   it("a lesson step taller than a page is scaled to fit one (down to a floor), and is unscaled after printing", async () => {
     const {page} = await openPage(browser, `${course.url}matmul-shapes/`);
     await settle(page);
