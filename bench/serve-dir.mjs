@@ -2,6 +2,7 @@
 import {createReadStream, existsSync, readdirSync, statSync} from "node:fs";
 import {createServer} from "node:http";
 import {join} from "node:path";
+import {cacheControl} from "../src/build/content-named.mjs";
 
 const types = {".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm", ".svg": "image/svg+xml"};
 
@@ -11,14 +12,15 @@ const types = {".html": "text/html", ".js": "text/javascript", ".css": "text/css
  *  `isolated` adds COOP/COEP to every response, so pages are cross-origin isolated. */
 export async function serveDir(dir, {onFile, isolated = false} = {}) {
   const server = createServer((req, res) => {
-    let file = join(dir, decodeURIComponent(new URL(req.url, "http://x").pathname));
+    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    let file = join(dir, path);
     try {
       if (statSync(file).isDirectory()) file = join(file, "index.html");
       onFile?.(file);
       res.writeHead(200, {
         "content-type": types[file.slice(file.lastIndexOf("."))] ?? "application/octet-stream", "content-length": statSync(file).size,
-        // As `npm start` and any host that keeps content-named files: contentNamed in src/build/serve.ts.
-        "cache-control": !file.endsWith(".html") && /-[0-9A-Za-z]{8,}(\.\w+|\/[^/]+)$/.test(file) ? "public, max-age=31536000, immutable" : "no-cache",
+        // As `npm start` sends them, and any host that keeps content-named files.
+        "cache-control": cacheControl(path),
         ...(isolated ? {"cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp"} : {})
       });
       createReadStream(file).pipe(res);

@@ -189,13 +189,16 @@ function nameWorkers(path: string, workers: Map<string, string>): string {
   return basename(renamed);
 }
 
-/** Bundles an extra entry (e.g. the training worker) on its own, content-hashed, under assets/. */
+/**
+ * Bundles an extra entry on its own, content-hashed, under assets/: the whole of Plot or Inputs,
+ * fetched only by an edited cell (the course's workers are bundled with the pages, above).
+ */
 export async function bundleEntry(entry: string, outDir: string, name: string, assets: Record<string, string>): Promise<string> {
   const result = await esbuild.build({
     entryPoints: [{in: entry, out: name}],
     outdir: join(outDir, "assets"),
     ...BROWSER_BUNDLE,
-    // What the entry imports on demand (tfjs's WebGL backend) becomes its own chunk, fetched only if used.
+    // What the entry imports on demand becomes its own chunk, fetched only if used.
     chunkNames: `${name}-chunk-[hash]`,
     minify: true,
     define: {LECTERN_ASSETS: J(assets)},

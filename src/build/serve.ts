@@ -1,6 +1,7 @@
 import {createServer, type Server, type ServerResponse} from "node:http";
 import {createReadStream, statSync} from "node:fs";
 import {join, normalize, extname, sep} from "node:path";
+import {cacheControl} from "./content-named.mjs";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
@@ -14,15 +15,6 @@ export interface ServeOptions {
   host?: string;
   /** Extra headers on every response (e.g. COOP/COEP to try threaded wasm). */
   headers?: Record<string, string>;
-}
-
-/**
- * Whether a path names its content: a hashed file (`chunk-7QR5ELSP.js`) or a file in a hashed
- * folder (`tfjs-wasm-7bbd8a4ebe/tfjs-backend-wasm-simd.wasm`). A page never does, whatever its
- * name (`vanishing-gradients/index.html`).
- */
-export function contentNamed(path: string): boolean {
-  return !path.endsWith(".html") && /-[0-9A-Za-z]{8,}(\.\w+|\/[^/]+)$/.test(path);
 }
 
 /**
@@ -45,7 +37,7 @@ export function sendFile(res: ServerResponse, dir: string, name: string, {head =
   res.writeHead(200, {
     "content-type": TYPES[extname(file)] ?? "application/octet-stream",
     "content-length": size,
-    "cache-control": contentNamed(name) ? "public, max-age=31536000, immutable" : "no-cache",
+    "cache-control": cacheControl(name),
     ...headers
   });
   if (head) res.end();
